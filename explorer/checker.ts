@@ -1,0 +1,110 @@
+/**
+ * Everything checked on an execution: panics (thrown by KASSERT/KKASSERT/panic), the
+ * invariants of the scenario's domains after every step, conformance to the machines, and
+ * deadlock (attributed to the liveness invariant whose function a blocked thread is in).
+ */
+import type { Sim, Thread } from '../impl/sim/kernel.ts';
+import { KernelPanic } from '../impl/sim/panic.ts';
+import { invariantsFor, SIM_DEADLOCK } from '../invariants/index.ts';
+import type { Invariant, PreparedCheck } from '../invariants/types.ts';
+import { Conformance } from './conformance.ts';
+
+export type ViolationKind = 'invariant' | 'panic' | 'deadlock' | 'conformance';
+
+export interface Violation {
+  kind: ViolationKind;
+  id: string;
+  message: string;
+  cite: string[];
+}
+
+export class Checker {
+  private readonly checks: { inv: Invariant; check: PreparedCheck }[] = [];
+  private readonly liveness: Invariant[];
+  readonly conformance: Conformance;
+
+  constructor(
+    private readonly sim: Sim,
+    domains: readonly string[],
+  ) {
+    const invs = invariantsFor(domains);
+    for (const inv of invs) {
+      const check = inv.prepare?.(sim);
+      if (check) this.checks.push({ inv, check });
+    }
+    this.liveness = invs.filter((i) => i.blockedIn);
+    this.conformance = new Conformance(sim);
+  }
+
+  /** The initial state: invariants and machine initial states. */
+  checkInitial(): Violation | null {
+    const c = this.conformance.checkInitial();
+    if (c) return { kind: 'conformance', id: 'CONF', message: c, cite: [] };
+    return this.checkState();
+  }
+
+  /** Runs the step, turning a kernel panic into a violation. */
+  step(choice: number): Violation | null {
+    this.conformance.beforeStep();
+    try {
+      this.sim.step(choice);
+    } catch (e) {
+      if (e instanceof KernelPanic) return { kind: 'panic', id: e.cite, message: e.message, cite: [e.cite] };
+      throw e;
+    }
+    return this.afterStep();
+  }
+
+  afterStep(): Violation | null {
+    const v = this.checkState();
+    if (v) return v;
+    const c = this.conformance.afterStep();
+    if (c) return { kind: 'conformance', id: 'CONF', message: c, cite: [] };
+    return null;
+  }
+
+  private checkState(): Violation | null {
+    const notes = this.sim.notes;
+    for (const { inv, check } of this.checks) {
+      const m = check(this.sim, notes);
+      if (m) return { kind: 'invariant', id: inv.id, message: m, cite: inv.cite };
+    }
+    return null;
+  }
+
+  /** Call when no choice is enabled. */
+  deadlock(): Violation | null {
+    const sim = this.sim;
+    if (sim.allDone()) return null;
+    const blocked = sim.threads.filter((t) => !t.done);
+    const where = blocked.map((t) => `${t.name} in ${describeWait(t)}`).join('; ');
+    for (const inv of this.liveness) {
+      for (const t of blocked) {
+        if (t.frames.some((f) => inv.blockedIn!.includes(f.proc.name))) {
+          return { kind: 'deadlock', id: inv.id, message: `deadlock: ${where}`, cite: inv.cite };
+        }
+      }
+    }
+    return { kind: 'deadlock', id: SIM_DEADLOCK.id, message: `deadlock: ${where}`, cite: [] };
+  }
+}
+
+/** Where a thread is: "tsleep at vfs_bio.c:590 (bio_track_wait)" — the innermost seed site. */
+export function describeWait(t: Thread): string {
+  const at = seedSite(t);
+  return `${t.prim?.name ?? '?'} at ${at.cite} (${at.fn})`;
+}
+
+const SEED_MODULE = /[\\/]impl[\\/]kernel[\\/]/;
+
+/** The innermost frame of `t` in a seed module (impl/kernel/), else its innermost frame. */
+export function seedSite(t: Thread): { fn: string; cite: string; text: string } {
+  for (let i = t.frames.length - 1; i >= 0; i--) {
+    const f = t.frames[i];
+    const site = f.proc.sites[f.pc];
+    if (site && SEED_MODULE.test(f.proc.file)) return { fn: f.proc.name, cite: site.cite, text: site.text };
+  }
+  const f = t.top();
+  const site = f.proc.sites[f.pc];
+  return { fn: f.proc.name, cite: site?.cite ?? f.proc.cite, text: site?.text ?? '' };
+}

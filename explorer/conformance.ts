@@ -1,0 +1,151 @@
+/**
+ * Conformance (refinement) checking: every lifecycle event the implementation reports is applied
+ * to the object's machine state; the step fails if the event is not enabled there, or if the
+ * abstraction of the object afterwards differs from the machine's new state (which also catches
+ * an object that changed without reporting an event). The machine state before a step is the
+ * abstraction of the object (they agree after every checked step), so it is not stored.
+ */
+import { getInitialSnapshot } from 'xstate';
+import { bio, bioTrack, MachineStepper, snapshotToAbstract, stateKey, statesOf, transitionsOf, type AbstractState, type MachineModule } from '../machines/index.ts';
+import type { Sim } from '../impl/sim/kernel.ts';
+import type { Bio, BioTrack } from '../impl/env/bio.ts';
+
+interface Binding {
+  machine: MachineModule<never>;
+  matches(o: object): boolean;
+  /** Everything the abstraction reads, as one string or number (a memo key). */
+  raw(o: object): string | number;
+}
+
+/** Which machine specifies which implementation objects. */
+const bindings: Binding[] = [
+  {
+    machine: bioTrack as MachineModule<never>,
+    matches: (o) => 'bk_active' in o,
+    raw: (o) => (o as BioTrack).bk_active,
+  },
+  {
+    machine: bio as MachineModule<never>,
+    matches: (o) => 'bio_flags' in o && 'bio_buf' in o,
+    raw: (o) => `${(o as Bio).bio_flags}:${(o as Bio).bio_buf.b_cmd}`,
+  },
+];
+
+export interface MachineCoverage {
+  states: Set<string>;
+  transitions: Set<string>;
+}
+
+export type CoverageReport = Record<string, { states: [number, number]; transitions: [number, number] }>;
+
+interface Bound {
+  obj: object;
+  name: string;
+  binding: Binding;
+  stepper: MachineStepper;
+  memo: Map<string | number, { abs: AbstractState; key: string }>;
+  cov: MachineCoverage;
+}
+
+export class Conformance {
+  private readonly bound: Bound[] = [];
+  private readonly pre: (string | number)[] = [];
+  readonly coverage = new Map<string, MachineCoverage>();
+
+  constructor(private readonly sim: Sim) {
+    const steppers = new Map<Binding, MachineStepper>();
+    const memos = new Map<Binding, Map<string | number, { abs: AbstractState; key: string }>>();
+    sim.world.objects.forEach((obj, i) => {
+      const binding = bindings.find((b) => b.matches(obj));
+      if (!binding) return;
+      let stepper = steppers.get(binding);
+      if (!stepper) steppers.set(binding, (stepper = new MachineStepper(binding.machine)));
+      let memo = memos.get(binding);
+      if (!memo) memos.set(binding, (memo = new Map()));
+      let cov = this.coverage.get(binding.machine.name);
+      if (!cov) this.coverage.set(binding.machine.name, (cov = { states: new Set(), transitions: new Set() }));
+      this.bound.push({ obj, name: sim.world.names[i], binding, stepper, memo, cov });
+    });
+  }
+
+  private abstractOf(b: Bound): { abs: AbstractState; key: string } {
+    const raw = b.binding.raw(b.obj);
+    let r = b.memo.get(raw);
+    if (!r) {
+      const abs = b.binding.machine.abstract(b.obj as never);
+      r = { abs, key: stateKey(abs) };
+      b.memo.set(raw, r);
+    }
+    return r;
+  }
+
+  /** The objects start in their machines' initial states. */
+  checkInitial(): string | null {
+    for (const b of this.bound) {
+      const init = snapshotToAbstract(b.binding.machine, getInitialSnapshot(b.binding.machine.conformanceMachine));
+      const cur = this.abstractOf(b);
+      if (stateKey(init) !== cur.key) return `${b.name}: starts as ${cur.key}, but ${b.binding.machine.name} starts in ${stateKey(init)}`;
+      b.cov.states.add(cur.abs.value);
+    }
+    return null;
+  }
+
+  beforeStep(): void {
+    for (let i = 0; i < this.bound.length; i++) {
+      const b = this.bound[i];
+      this.pre[i] = b.binding.raw(b.obj);
+      if (!b.memo.has(this.pre[i])) this.abstractOf(b);
+    }
+  }
+
+  /** Checks the step just run; returns a message on a conformance violation. */
+  afterStep(): string | null {
+    const events = this.sim.events;
+    for (let i = 0; i < this.bound.length; i++) {
+      const b = this.bound[i];
+      let hasEvents = false;
+      for (const e of events) if (e.obj === b.obj) hasEvents = true;
+      const postRaw = b.binding.raw(b.obj);
+      if (!hasEvents && postRaw === this.pre[i]) continue;
+      let cur = b.memo.get(this.pre[i])!.abs;
+      for (const e of events) {
+        if (e.obj !== b.obj) continue;
+        const r = b.stepper.step(cur, e.event);
+        if (!r.ok) return `${b.name}: ${r.reason}`;
+        b.cov.transitions.add(r.transitionId);
+        cur = r.to;
+        b.cov.states.add(cur.value);
+      }
+      const post = this.abstractOf(b);
+      if (post.key !== stateKey(cur)) {
+        return hasEvents
+          ? `${b.name}: after the reported events ${b.binding.machine.name} is in ${stateKey(cur)}, but the object abstracts to ${post.key}`
+          : `${b.name}: changed from ${stateKey(cur)} to ${post.key} without a lifecycle event`;
+      }
+    }
+    return null;
+  }
+}
+
+export function coverageTotals(): Record<string, { states: number; transitions: number }> {
+  const out: Record<string, { states: number; transitions: number }> = {};
+  for (const b of bindings) out[b.machine.name] = { states: statesOf(b.machine).length, transitions: transitionsOf(b.machine).length };
+  return out;
+}
+
+/** Merges coverage sets into `into`. */
+export function mergeCoverage(into: Map<string, MachineCoverage>, from: Map<string, MachineCoverage>): void {
+  for (const [m, c] of from) {
+    let t = into.get(m);
+    if (!t) into.set(m, (t = { states: new Set(), transitions: new Set() }));
+    for (const s of c.states) t.states.add(s);
+    for (const s of c.transitions) t.transitions.add(s);
+  }
+}
+
+export function coverageReport(cov: Map<string, MachineCoverage>): CoverageReport {
+  const totals = coverageTotals();
+  const out: CoverageReport = {};
+  for (const [m, c] of cov) out[m] = { states: [c.states.size, totals[m].states], transitions: [c.transitions.size, totals[m].transitions] };
+  return out;
+}

@@ -1,0 +1,77 @@
+/** One exploration of a scenario with a strategy, as `vfsmodel explore` runs it. */
+import { exhaustive } from './exhaustive.ts';
+import { sample } from './sampling.ts';
+import { fcExplore } from './fc.ts';
+import { coverageReport, type MachineCoverage } from './conformance.ts';
+import { nameChoices, replay } from './trace.ts';
+import type { ExploreControl, ExploreResult, Strategy } from './result.ts';
+import type { Violation } from './checker.ts';
+import type { RunSpec } from './setup.ts';
+
+export interface ExploreOptions extends RunSpec {
+  strategy: Strategy;
+  symmetry: boolean;
+  seed: number;
+  maxExecutions: number | null;
+  maxSteps: number | null;
+}
+
+export async function explore(opts: ExploreOptions, ctl: ExploreControl): Promise<ExploreResult> {
+  const t0 = performance.now();
+  let complete = false;
+  let states = 0;
+  let transitions = 0;
+  let executions = 0;
+  let steps = 0;
+  let depth = 0;
+  let stopped: string | null = null;
+  let violation: Violation | null = null;
+  let path: number[] | null = null;
+  let workload: string[] | null = opts.workload ?? null;
+  let coverage: Map<string, MachineCoverage>;
+  let canonical = false;
+
+  if (opts.strategy === 'exhaustive') {
+    const r = await exhaustive(opts, opts.symmetry, opts.maxSteps, ctl);
+    ({ complete, states, transitions, depth, stopped, violation, path, coverage } = r);
+    executions = 1;
+    steps = transitions;
+    canonical = true;
+  } else if (opts.strategy === 'random' || opts.strategy === 'pct') {
+    const r = await sample(opts, opts.strategy, opts.seed, opts.maxExecutions ?? 1000, opts.maxSteps ?? 1000, ctl);
+    ({ states, transitions, executions, steps, depth, stopped, violation, path, coverage } = r);
+  } else {
+    const r = fcExplore(opts, opts.seed, opts.maxExecutions ?? 200, opts.maxSteps ?? 200, ctl);
+    ({ executions, steps, depth, stopped, violation, path, coverage } = r);
+    workload = r.workload;
+    transitions = steps;
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  let vOut: ExploreResult['violation'] = null;
+  if (violation && path) {
+    const spec: RunSpec = { ...opts, workload };
+    const named = nameChoices(spec, path, canonical && opts.symmetry);
+    const rep = replay(spec, named);
+    vOut = { ...violation, trace: rep.trace };
+  }
+  return {
+    scenario: opts.scenario.name,
+    params: opts.params,
+    cpus: opts.cpus,
+    strategy: opts.strategy,
+    seed: opts.seed,
+    symmetry: opts.symmetry,
+    patch: opts.patch?.file ?? null,
+    complete: complete && !violation,
+    states,
+    transitions,
+    executions,
+    steps,
+    seconds: Math.round(seconds * 1000) / 1000,
+    stopped,
+    depth,
+    violation: vOut,
+    coverage: coverageReport(coverage),
+    memoryMiB: Math.round(process.memoryUsage().rss / 1048576),
+  };
+}

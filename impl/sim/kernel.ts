@@ -1,0 +1,245 @@
+/**
+ * The simulated SMP kernel: threads on CPUs, each suspended at its next primitive; a step runs
+ * one enabled primitive and then the thread's code up to its next primitive (local computation
+ * is atomic with the access that precedes it; see docs/design.md). Fully deterministic: the
+ * only choices are which thread steps and which variant of its primitive happens.
+ *
+ * The simulator knows nothing about buffers or vnodes.
+ */
+import { RET, SITE, newFrame, procOf, type Frame, type KernelFunction, type Proc } from '../compiler/runtime.ts';
+import { primOf, type Prim } from './prim.ts';
+import { Thread, type LwktToken } from './thread.ts';
+import { World } from './world.ts';
+
+export { Thread };
+
+export interface LifecycleEvent {
+  obj: object;
+  event: string;
+}
+
+/** Something a step said that a transition invariant may check (e.g. "biowait returned"). */
+export interface Note {
+  kind: string;
+  thread: Thread;
+  data: Record<string, unknown>;
+}
+
+export interface SpawnOptions {
+  group?: string | null;
+  intr?: boolean;
+}
+
+interface ThreadDesc {
+  name: string;
+  cpu: number;
+  group: string | null;
+  intr: boolean;
+}
+
+/** Choice encoding: thread id * 16 + variant. */
+export const VARIANT_BITS = 4;
+export const choiceOf = (tid: number, variant: number): number => (tid << VARIANT_BITS) | variant;
+export const choiceThread = (c: number): number => c >> VARIANT_BITS;
+export const choiceVariant = (c: number): number => c & ((1 << VARIANT_BITS) - 1);
+
+let CURRENT: Sim | null = null;
+
+/** The simulator running the current step (kernel code's view of "the machine"). */
+export function currentSim(): Sim {
+  if (!CURRENT) throw new Error('no simulator is running');
+  return CURRENT;
+}
+
+export class Sim {
+  readonly world = new World();
+  threads: Thread[] = [];
+  current: Thread | null = null;
+  /** Lifecycle events and notes of the step being run. */
+  events: LifecycleEvent[] = [];
+  notes: Note[] = [];
+  /** Seed functions replaced by a patch module, by name. */
+  readonly patches = new Map<string, Proc>();
+  /** Thread descriptors, interned: part of each thread's encoding. */
+  readonly descs: ThreadDesc[] = [];
+  readonly descIds = new Map<string, number>();
+  /** The value the last step's primitive returned (for traces). */
+  lastResult: unknown = undefined;
+  /** Per-scenario options kernel code may read (fault injection, timeouts...). */
+  options: Record<string, unknown> = {};
+
+  constructor(readonly ncpus: number) {}
+
+  resolve(fn: unknown): Proc | undefined {
+    const p = procOf(fn);
+    if (!p) return undefined;
+    return this.patches.get(p.name) ?? p;
+  }
+
+  descId(d: ThreadDesc): number {
+    const key = `${d.name}\u0000${d.cpu}\u0000${d.group ?? ''}\u0000${d.intr ? 1 : 0}`;
+    let id = this.descIds.get(key);
+    if (id === undefined) {
+      id = this.descs.length;
+      this.descs.push(d);
+      this.descIds.set(key, id);
+    }
+    return id;
+  }
+
+  /** Creates a thread running `fn(...args)` and runs it up to its first primitive. */
+  spawn(name: string, cpu: number, fn: KernelFunction, args: unknown[], opts: SpawnOptions = {}): Thread {
+    const proc = this.resolve(fn);
+    if (!proc) throw new Error(`spawn ${name}: not a compiled kernel function`);
+    if (cpu < 0 || cpu >= this.ncpus) throw new Error(`spawn ${name}: no cpu ${cpu} (ncpus=${this.ncpus})`);
+    const t = new Thread(this.threads.length, name, cpu, opts.group ?? null, opts.intr ?? false);
+    this.descId({ name, cpu, group: t.group, intr: t.intr });
+    this.threads.push(t);
+    t.frames.push(newFrame(proc, args));
+    const saved = this.current;
+    const savedSim = CURRENT;
+    CURRENT = this;
+    this.current = t;
+    try {
+      this.run(t);
+    } finally {
+      this.current = saved;
+      CURRENT = savedSim;
+    }
+    return t;
+  }
+
+  // ------------------------------------------------------------------ scheduling
+
+  /** Can `t` take its next step now? */
+  isEnabled(t: Thread): boolean {
+    if (t.done || !t.prim) return false;
+    if (!t.prim.enabled(t.args!, t, this)) return false;
+    // A thread that slept must get its tokens back before it resumes.
+    if (t.prim.sleeps && t.tokens.length > 0) {
+      for (const h of t.tokens) if (!this.tokenAvailable(h.tok, t, h.exclusive)) return false;
+    }
+    return true;
+  }
+
+  /** Every enabled choice, in thread order then variant order. */
+  choices(out: number[] = []): number[] {
+    out.length = 0;
+    for (const t of this.threads) {
+      if (!this.isEnabled(t)) continue;
+      const n = t.prim!.variants(t.args!, t, this);
+      for (let v = 0; v < n; v++) out.push(choiceOf(t.id, v));
+    }
+    return out;
+  }
+
+  allDone(): boolean {
+    for (const t of this.threads) if (!t.done) return false;
+    return true;
+  }
+
+  /** Runs one step. Throws KernelPanic when an assertion of the modelled code fails. */
+  step(choice: number): void {
+    const t = this.threads[choiceThread(choice)];
+    const variant = choiceVariant(choice);
+    this.events.length = 0;
+    this.notes.length = 0;
+    const savedSim = CURRENT;
+    CURRENT = this;
+    this.current = t;
+    try {
+      const p = t.prim!;
+      const args = t.args!;
+      t.prim = null;
+      t.args = null;
+      const r = p.exec(args, t, this, variant);
+      this.lastResult = r;
+      t.top().ret = r;
+      this.run(t);
+    } finally {
+      this.current = null;
+      CURRENT = savedSim;
+    }
+  }
+
+  /** Runs t's code until it reaches a primitive or finishes. */
+  private run(t: Thread): void {
+    let f = t.top();
+    for (;;) {
+      const code = f.proc.run(f);
+      if (code === SITE) {
+        const callee = f.callee;
+        const args = f.args!;
+        f.callee = null;
+        f.args = null;
+        const proc = this.resolve(callee);
+        if (proc) {
+          clearDead(f);
+          const nf = newFrame(proc, args);
+          t.frames.push(nf);
+          f = nf;
+          continue;
+        }
+        const p = primOf(callee);
+        if (!p) {
+          throw new Error(`${f.proc.name}: yield* of something that is neither a kernel function nor a primitive (${String(callee)})`);
+        }
+        clearDead(f);
+        t.prim = p;
+        t.args = args;
+        return;
+      }
+      if (code !== RET) throw new Error(`${f.proc.name}: bad run() result ${code}`);
+      const rv = f.rv;
+      t.frames.pop();
+      if (t.frames.length === 0) {
+        t.done = true;
+        // A finished thread's stale sleep-queue entry is unobservable: normalise it away.
+        t.interlock = null;
+        return;
+      }
+      f = t.top();
+      f.ret = rv;
+    }
+  }
+
+  // ------------------------------------------------------------------ tokens
+
+  /** May `t` hold `tok` (exclusively or shared) now? Holders that are asleep do not count. */
+  tokenAvailable(tok: LwktToken, t: Thread, exclusive: boolean): boolean {
+    for (const u of this.threads) {
+      if (u === t || u.done || u.tokens.length === 0) continue;
+      if (u.prim?.sleeps) continue; // released while it sleeps
+      for (const h of u.tokens) {
+        if (h.tok !== tok) continue;
+        if (exclusive || h.exclusive) return false;
+      }
+    }
+    return true;
+  }
+
+  // ------------------------------------------------------------------ kernel-visible helpers
+
+  threadById(id: number): Thread {
+    return this.threads[id];
+  }
+}
+
+/** Dead locals are not part of the state: clear them so a restored frame equals a run one. */
+export function clearDead(f: Frame): void {
+  const live = f.proc.live[f.pc];
+  if (!live) return;
+  const l = f.l;
+  let k = 0;
+  for (let i = 0; i < l.length; i++) {
+    if (k < live.length && live[k] === i) {
+      k++;
+      continue;
+    }
+    l[i] = undefined;
+  }
+}
+
+export function isPrim(fn: unknown): fn is Prim {
+  return primOf(fn) !== undefined;
+}

@@ -1,0 +1,43 @@
+/**
+ * The object registry: every piece of shared kernel state (a bio_track, a buf, a spinlock, the
+ * device, ghost counters) is a registered object. Registration fixes its field list and seals
+ * it, so the state encoder (encode.ts) sees every field the kernel code can touch: a field
+ * added later would be a field the search does not capture, and sealing makes that an error.
+ */
+
+export const OBJ_ID: unique symbol = Symbol.for('vfsmodel.objid');
+
+export interface Registered {
+  [OBJ_ID]?: number;
+}
+
+export class World {
+  readonly objects: object[] = [];
+  readonly names: string[] = [];
+  readonly fields: string[][] = [];
+
+  /** Registers `obj` under a readable name (used in traces); returns it, sealed. */
+  add<T extends object>(name: string, obj: T): T {
+    const r = obj as T & Registered;
+    if (r[OBJ_ID] !== undefined) throw new Error(`object ${name} registered twice`);
+    Object.defineProperty(r, OBJ_ID, { value: this.objects.length, enumerable: false });
+    this.objects.push(obj);
+    this.names.push(name);
+    this.fields.push(Object.keys(obj));
+    Object.seal(obj);
+    return obj;
+  }
+
+  idOf(obj: object): number | undefined {
+    return (obj as Registered)[OBJ_ID];
+  }
+
+  nameOf(obj: object): string {
+    const id = this.idOf(obj);
+    return id === undefined ? '<unregistered>' : this.names[id];
+  }
+}
+
+export function objectId(obj: object): number | undefined {
+  return (obj as Registered)[OBJ_ID];
+}

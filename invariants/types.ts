@@ -1,0 +1,34 @@
+import type { Sim, Note } from '../impl/sim/kernel.ts';
+
+export type InvariantKind = 'safety' | 'transition' | 'liveness';
+
+/** A check prepared for one simulator: returns null when it holds, else a readable message. */
+export type PreparedCheck = (sim: Sim, notes: readonly Note[]) => string | null;
+
+export interface Invariant {
+  /** Catalog id, e.g. 'TRK-01' (ids follow spec/vfs_bio_sync.md §6 where one exists). */
+  id: string;
+  /** The invariants of a domain apply to the scenarios that list the domain. */
+  domain: string;
+  kind: InvariantKind;
+  statement: string;
+  cite: string[];
+  /** A confirmed hazard of the unmodified seed that this invariant exposes (SPEC §Hazards). */
+  hazard?: string;
+  /**
+   * safety / transition: find the objects the check needs and return it (null when the
+   * scenario has none of them). Safety checks look at the state after every step; transition
+   * checks look at the notes the step produced.
+   */
+  prepare?(sim: Sim): PreparedCheck | null;
+  /**
+   * liveness, checked as "no deadlock": a deadlock with a thread blocked inside one of these
+   * functions is reported as a violation of this invariant.
+   */
+  blockedIn?: string[];
+}
+
+/** Registered objects that have all the given fields. */
+export function objectsWith<T>(sim: Sim, ...fields: string[]): T[] {
+  return sim.world.objects.filter((o) => fields.every((f) => f in o)) as T[];
+}

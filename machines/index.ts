@@ -1,0 +1,18 @@
+/**
+ * The machine registry: every lifecycle machine vfsmodel knows, by name. The CLI (`machines`,
+ * `graph`, `diagram`), the docs generator and the conformance checker look machines up here.
+ */
+import { bio } from './bio.ts';
+import { bioTrack } from './bioTrack.ts';
+import type { MachineModule } from './types.ts';
+
+export const machineRegistry: MachineModule<any>[] = [bioTrack, bio];
+
+/** The machine named `name`, or undefined. */
+export function getMachine(name: string): MachineModule<any> | undefined {
+  return machineRegistry.find((m) => m.name === name);
+}
+
+export { bio, bioTrack };
+export * from './core.ts';
+export type * from './types.ts';

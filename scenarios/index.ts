@@ -1,0 +1,26 @@
+import { bioTrackScenario } from './bio-track.ts';
+import { biowaitScenario } from './biowait.ts';
+import type { Scenario } from './types.ts';
+
+export const scenarioRegistry: Scenario[] = [bioTrackScenario, biowaitScenario];
+
+export function getScenario(name: string): Scenario | undefined {
+  return scenarioRegistry.find((s) => s.name === name);
+}
+
+/** Validated parameters: defaults, overridden by `overrides`; throws a one-line message. */
+export function resolveParams(s: Scenario, overrides: Record<string, string>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, spec] of Object.entries(s.params)) out[k] = spec.default;
+  for (const [k, raw] of Object.entries(overrides)) {
+    const spec = s.params[k];
+    if (!spec) throw new Error(`scenario ${s.name} has no parameter '${k}' (parameters: ${Object.keys(s.params).join(', ') || 'none'})`);
+    if (!/^-?\d+$/.test(raw)) throw new Error(`parameter ${k}=${raw}: expected an integer`);
+    const v = Number(raw);
+    if (v < spec.min || v > spec.max) throw new Error(`parameter ${k}=${v}: must be between ${spec.min} and ${spec.max}`);
+    out[k] = v;
+  }
+  return out;
+}
+
+export type { Scenario } from './types.ts';
