@@ -16,8 +16,10 @@ cd "$work"
 spin -a bio_track.pml > /dev/null
 # -DNOREDUCE: no partial-order reduction (count every interleaving, like our explorer)
 # -DSAFETY:   safety only (assertions + invalid end states), no cycle detection
-# -DCOLLAPSE: compress stored state vectors (memory only; counts are unchanged)
-CFLAGS="-O2 -DNOREDUCE -DSAFETY -DCOLLAPSE -DMEMLIM=16384"
+# -DMEMLIM:   cap pan's memory at 8 GiB (N=4, M=2 needs about 1 GiB)
+# Extra gcc flags via $SPIN_CFLAGS, e.g. SPIN_CFLAGS=-DCOLLAPSE (less memory,
+# slower; counts unchanged).
+CFLAGS="-O2 -DNOREDUCE -DSAFETY -DMEMLIM=8192 ${SPIN_CFLAGS:-}"
 gcc $CFLAGS -o pan pan.c
 echo "spin: $(spin -V)"
 echo "gcc flags: $CFLAGS ; pan flags: -m10000000 $*"

@@ -39,7 +39,7 @@ export class Checker {
   /** The initial state: invariants and machine initial states. */
   checkInitial(): Violation | null {
     const c = this.conformance.checkInitial();
-    if (c) return { kind: 'conformance', id: 'CONF', message: c, cite: [] };
+    if (c) return { kind: 'conformance', id: `CONF:${c.machine}`, message: c.message, cite: [] };
     return this.checkState();
   }
 
@@ -59,7 +59,7 @@ export class Checker {
     const v = this.checkState();
     if (v) return v;
     const c = this.conformance.afterStep();
-    if (c) return { kind: 'conformance', id: 'CONF', message: c, cite: [] };
+    if (c) return { kind: 'conformance', id: `CONF:${c.machine}`, message: c.message, cite: [] };
     return null;
   }
 

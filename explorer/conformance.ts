@@ -80,11 +80,11 @@ export class Conformance {
   }
 
   /** The objects start in their machines' initial states. */
-  checkInitial(): string | null {
+  checkInitial(): { machine: string; message: string } | null {
     for (const b of this.bound) {
       const init = snapshotToAbstract(b.binding.machine, getInitialSnapshot(b.binding.machine.conformanceMachine));
       const cur = this.abstractOf(b);
-      if (stateKey(init) !== cur.key) return `${b.name}: starts as ${cur.key}, but ${b.binding.machine.name} starts in ${stateKey(init)}`;
+      if (stateKey(init) !== cur.key) return { machine: b.binding.machine.name, message: `${b.name}: starts as ${cur.key}, but ${b.binding.machine.name} starts in ${stateKey(init)}` };
       b.cov.states.add(cur.abs.value);
     }
     return null;
@@ -99,7 +99,7 @@ export class Conformance {
   }
 
   /** Checks the step just run; returns a message on a conformance violation. */
-  afterStep(): string | null {
+  afterStep(): { machine: string; message: string } | null {
     const events = this.sim.events;
     for (let i = 0; i < this.bound.length; i++) {
       const b = this.bound[i];
@@ -111,16 +111,19 @@ export class Conformance {
       for (const e of events) {
         if (e.obj !== b.obj) continue;
         const r = b.stepper.step(cur, e.event);
-        if (!r.ok) return `${b.name}: ${r.reason}`;
+        if (!r.ok) return { machine: b.binding.machine.name, message: `${b.name}: ${r.reason}` };
         b.cov.transitions.add(r.transitionId);
         cur = r.to;
         b.cov.states.add(cur.value);
       }
       const post = this.abstractOf(b);
       if (post.key !== stateKey(cur)) {
-        return hasEvents
-          ? `${b.name}: after the reported events ${b.binding.machine.name} is in ${stateKey(cur)}, but the object abstracts to ${post.key}`
-          : `${b.name}: changed from ${stateKey(cur)} to ${post.key} without a lifecycle event`;
+        return {
+          machine: b.binding.machine.name,
+          message: hasEvents
+            ? `${b.name}: after the reported events ${b.binding.machine.name} is in ${stateKey(cur)}, but the object abstracts to ${post.key}`
+            : `${b.name}: changed from ${stateKey(cur)} to ${post.key} without a lifecycle event`,
+        };
       }
     }
     return null;

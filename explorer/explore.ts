@@ -2,7 +2,7 @@
 import { exhaustive } from './exhaustive.ts';
 import { sample } from './sampling.ts';
 import { fcExplore } from './fc.ts';
-import { coverageReport, type MachineCoverage } from './conformance.ts';
+import { coverageReport, mergeCoverage, type CoverageReport, type MachineCoverage } from './conformance.ts';
 import { nameChoices, replay } from './trace.ts';
 import type { ExploreControl, ExploreResult, Strategy } from './result.ts';
 import type { Violation } from './checker.ts';
@@ -14,6 +14,19 @@ export interface ExploreOptions extends RunSpec {
   seed: number;
   maxExecutions: number | null;
   maxSteps: number | null;
+}
+
+/** The coverage sets behind each result's counts, for unions over several runs. */
+const coverageSets = new WeakMap<ExploreResult, Map<string, MachineCoverage>>();
+
+/** Machine coverage reached by any of the runs (SPEC: check's coverage is the union). */
+export function unionCoverage(results: ExploreResult[]): CoverageReport {
+  const all = new Map<string, MachineCoverage>();
+  for (const r of results) {
+    const c = coverageSets.get(r);
+    if (c) mergeCoverage(all, c);
+  }
+  return coverageReport(all);
 }
 
 export async function explore(opts: ExploreOptions, ctl: ExploreControl): Promise<ExploreResult> {
@@ -54,7 +67,7 @@ export async function explore(opts: ExploreOptions, ctl: ExploreControl): Promis
     const rep = replay(spec, named);
     vOut = { ...violation, trace: rep.trace };
   }
-  return {
+  const result: ExploreResult = {
     scenario: opts.scenario.name,
     params: opts.params,
     cpus: opts.cpus,
@@ -74,4 +87,6 @@ export async function explore(opts: ExploreOptions, ctl: ExploreControl): Promis
     coverage: coverageReport(coverage),
     memoryMiB: Math.round(process.memoryUsage().rss / 1048576),
   };
+  coverageSets.set(result, coverage);
+  return result;
 }

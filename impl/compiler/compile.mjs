@@ -49,6 +49,14 @@ export function compileKernelModule(text, fileName, runtimeSpecifier) {
 
   /** @param {ts.Node} node */
   function visit(node) {
+    if (ts.isMethodDeclaration(node) && node.asteriskToken && node.body) {
+      // `{ *bio_track_rel(track) { ... } }` in a patch module's default export
+      if (!ts.isIdentifier(node.name) && !ts.isStringLiteral(node.name)) throw err(sf, node, 'a kernel generator method needs a plain name');
+      let compiled = new ProcCompiler(sf, lines, /** @type {any} */ (node), fileName).compile();
+      if (!isTs) compiled = compiled.replace('function (__f: any): number', 'function (__f)');
+      edits.push({ start: node.getStart(sf), end: node.end, text: `${JSON.stringify(node.name.text)}: __vfsm_rt.procExpr(${compiled})` });
+      return;
+    }
     if ((ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node)) && node.asteriskToken) {
       let compiled = new ProcCompiler(sf, lines, node, fileName).compile();
       if (!isTs) compiled = compiled.replace('function (__f: any): number', 'function (__f)');
@@ -108,7 +116,7 @@ class ProcCompiler {
     this.lines = lines;
     this.fn = fn;
     this.fileName = fileName;
-    this.name = fn.name ? fn.name.text : 'anonymous';
+    this.name = fn.name && (ts.isIdentifier(fn.name) || ts.isStringLiteral(fn.name)) ? fn.name.text : 'anonymous';
     /** @type {Map<string, number>} */
     this.slots = new Map();
     /** @type {string[]} */

@@ -1,0 +1,16 @@
+/** The seed functions implemented so far, by name: what a patch module may replace. */
+import type { KernelFunction } from '../compiler/runtime.ts';
+import { seedFunctions as vfs_bio } from './vfs_bio.ts';
+
+export const seedModules: Record<string, Record<string, unknown>> = {
+  'vfs_bio.c': vfs_bio,
+};
+
+export const seedFunctionNames: Map<string, string> = new Map(
+  Object.entries(seedModules).flatMap(([file, fns]) => Object.keys(fns).map((name) => [name, file] as [string, string])),
+);
+
+export function seedFunction(name: string): KernelFunction | undefined {
+  for (const fns of Object.values(seedModules)) if (name in fns) return fns[name] as KernelFunction;
+  return undefined;
+}

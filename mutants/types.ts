@@ -1,0 +1,16 @@
+/** Metadata every mutant (a patch module in mutants/) exports as `meta`. */
+export interface MutantMeta {
+  /** The id of the analysis (spec/vfs_bio_sync.md §7) where it has one, e.g. 'M05'. */
+  id: string;
+  title: string;
+  description: string;
+  /** The seed lines the mutant changes. */
+  cite: string[];
+  /** 'killed': some check must catch it; 'survives': an equivalent mutant, no violation allowed. */
+  expect: 'killed' | 'survives';
+  /** Invariant ids (or panic citations) expected to catch it; the first violation must be one. */
+  killedBy: string[];
+  scenario: string;
+  params: Record<string, number>;
+  cpus?: number;
+}
