@@ -422,8 +422,11 @@ class ProcCompiler {
         const opText = n.operatorToken.getText(this.sf);
         const lhs = n.left;
         if (ts.isIdentifier(lhs)) {
+          // Inside the yield path the assignment is evaluated unconditionally where its text is
+          // placed (short-circuits and ?: were lowered to blocks), so `x = ...` kills x.
+          if (op !== ts.SyntaxKind.EqualsToken) this.use(lhs.text);
           const r = this.expr(n.right);
-          this.use(lhs.text);
+          this.def(lhs.text);
           return `(${lhs.text} ${opText} ${r})`;
         }
         if (ts.isPropertyAccessExpression(lhs)) {
