@@ -247,6 +247,14 @@ export async function mutantDocRows(mutants: readonly Mutant[]): Promise<MutantD
   return rows;
 }
 
+/** A checker id as a link: invariants to the catalog, 'CONF:machine' to the machine page, panics as code. */
+function checkLink(id: string): string {
+  if (invariantRegistry.some((i) => i.id === id)) return `[${code(id)}](invariants.md#${anchor(id)})`;
+  const conf = /^CONF:(.+)$/.exec(id);
+  if (conf && machineRegistry.some((m) => m.name === conf[1])) return `[${code(id)}](machines/${conf[1]}.md)`;
+  return code(id);
+}
+
 function mutantsPage(mutants: readonly Mutant[], rows: readonly MutantDocRow[]): string {
   const out: string[] = [];
   const byId = new Map(mutants.map((m) => [m.meta.id, m]));
@@ -258,7 +266,8 @@ function mutantsPage(mutants: readonly Mutant[], rows: readonly MutantDocRow[]):
     'Each mutant is a patch module in `mutants/` that reintroduces one known bug into a seed function (or, with ' +
       '*expect: survives*, makes a change that must not matter). `vfsmodel mutants` explores each one exhaustively in ' +
       'its scenario: a `killed` mutant must be caught, and its first violation must be one of the invariants (or panics) ' +
-      'it lists; a `survives` mutant must explore completely without a violation. *states* is the number of distinct ' +
+      'it lists (`CONF:machine` is the conformance check against a lifecycle machine, `file.c:line` a panic or ' +
+      'KASSERT of the seed); a `survives` mutant must explore completely without a violation. *states* is the number of distinct ' +
       'states explored until the first violation (or in all, when none is found).',
   );
   out.push('');
@@ -270,8 +279,8 @@ function mutantsPage(mutants: readonly Mutant[], rows: readonly MutantDocRow[]):
   for (const r of rows) {
     const result = r.killed ? 'killed' : r.complete ? 'survived' : 'survived (incomplete)';
     out.push(
-      `| [${r.id}](#${anchor(r.id)}) | ${cell(r.title)} | ${r.expect} | ${result} | ${r.by ? code(r.by) : '—'} | ` +
-        `${r.expectedBy.map(code).join(', ') || '—'} | ${r.ok ? 'ok' : '**UNEXPECTED**'} | ${r.states} | ${code(r.scenario)} | ` +
+      `| [${r.id}](#${anchor(r.id)}) | ${cell(r.title)} | ${r.expect} | ${result} | ${r.by ? checkLink(r.by) : '—'} | ` +
+        `${r.expectedBy.map(checkLink).join(', ') || '—'} | ${r.ok ? 'ok' : '**UNEXPECTED**'} | ${r.states} | ${code(r.scenario)} | ` +
         `${paramsText(r.params)} | ${cites(r.cite)} |`,
     );
   }
@@ -286,8 +295,8 @@ function mutantsPage(mutants: readonly Mutant[], rows: readonly MutantDocRow[]):
     out.push(`- Seed lines changed: ${cites(r.cite)}`);
     out.push(`- Scenario: [${code(r.scenario)}](scenarios.md#${anchor(r.scenario)}) with ${paramsText(r.params)}, ${r.cpus} CPUs`);
     out.push(
-      `- Expect: ${r.expect}${r.expect === 'killed' ? ` by ${r.expectedBy.map(code).join(' or ')}` : ''}; ` +
-        `result: ${r.killed ? `killed by ${code(r.by ?? '?')}` : 'survived'} after ${r.states} states${r.ok ? '' : ' (**UNEXPECTED**)'}`,
+      `- Expect: ${r.expect}${r.expect === 'killed' ? ` by ${r.expectedBy.map(checkLink).join(' or ')}` : ''}; ` +
+        `result: ${r.killed ? `killed by ${checkLink(r.by ?? '?')}` : 'survived'} after ${r.states} states${r.ok ? '' : ' (**UNEXPECTED**)'}`,
     );
     out.push('');
     out.push('```sh');

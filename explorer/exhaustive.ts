@@ -9,6 +9,7 @@
  * touches a shared word, and the state counts must stay comparable with SPIN's.
  */
 import { StateCodec } from '../impl/sim/encode.ts';
+import { choiceThread } from '../impl/sim/kernel.ts';
 import { Checker, type Violation } from './checker.ts';
 import { IntVec, StateStore } from './store.ts';
 import { buildSim, type RunSpec } from './setup.ts';
@@ -98,12 +99,12 @@ export async function exhaustive(spec: RunSpec, symmetry: boolean, maxSteps: num
     const n = choices.length;
     const cs = choices.slice();
     for (let k = 0; k < n; k++) {
-      if (k > 0) codec.decode(store.get(i));
       const c = cs[k];
+      if (k > 0) codec.restoreAfterStep(choiceThread(cs[k - 1]));
       const v = checker.step(c);
       transitions++;
       if (v) return done({ violation: v, path: [...pathTo(i), c], depth: Math.max(maxDepth, depth + 1) });
-      const r = store.add(codec.encode());
+      const r = store.add(codec.encode(choiceThread(c)));
       if (r >= 0) {
         parent.set(r, i);
         choiceIn.set(r, c);

@@ -74,11 +74,18 @@ export class ByteBuf {
   }
 }
 
+const F64 = new Float64Array(1);
+const F64B = new Uint8Array(F64.buffer);
+
 export class ByteReader {
   pos = 0;
-  private readonly f64 = new Float64Array(1);
-  private readonly f64b = new Uint8Array(this.f64.buffer);
-  constructor(readonly buf: Uint8Array) {}
+  private readonly f64 = F64;
+  private readonly f64b = F64B;
+  constructor(public buf: Uint8Array) {}
+  reset(buf: Uint8Array): void {
+    this.buf = buf;
+    this.pos = 0;
+  }
   byte(): number {
     return this.buf[this.pos++];
   }
@@ -122,12 +129,24 @@ export class StateCodec {
   private readonly interner = new Interner();
   private readonly out = new ByteBuf();
   private readonly scratch: ByteBuf[] = [];
+  private readonly reader = new ByteReader(new Uint8Array(0));
+  private decoded: Uint8Array | null = null;
+  private decodedN = 0;
+  private worldOff = 0;
+  private readonly threadOff: number[] = [];
+  private readonly threadEnd: number[] = [];
+  private readonly threadHasRef: boolean[] = [];
+  private sawThreadRef = false;
+  /** The thread that stepped since the last decode/restore (-1: unknown, encode everything). */
+  private stepped = -1;
+  private readonly savedInterlock: (object | null)[] = [];
   /** Thread renaming applied while encoding (old tid -> new tid). */
   private rename: Int32Array | null = null;
   /** Permutation of the last encode: perm[newTid] = oldTid. */
   lastPerm: number[] = [];
   private readonly groups: number[][];
   private readonly procs: readonly Proc[];
+  private readonly prims = allPrims();
 
   constructor(
     readonly sim: Sim,
@@ -223,6 +242,7 @@ export class StateCodec {
       case T_OBJ:
         return this.sim.world.objects[r.uvar()];
       case T_THREAD:
+        this.sawThreadRef = true;
         return this.sim.threads[r.uvar()];
       case T_ARRAY: {
         const n = r.uvar();
@@ -239,7 +259,27 @@ export class StateCodec {
 
   /** Grouped threads share one descriptor (their names are cosmetic), so they can be permuted. */
   private descOf(t: Thread): number {
-    return this.sim.descId({ name: t.group ?? t.name, cpu: t.cpu, group: t.group, intr: t.intr });
+    if (t.descId < 0) t.descId = this.sim.descId({ name: t.group ?? t.name, cpu: t.cpu, group: t.group, intr: t.intr });
+    return t.descId;
+  }
+
+  /**
+   * Thread k's encoding. A thread that did not step since decode() and whose sleep-queue
+   * membership is unchanged has the same bytes as in the decoded state: copy them.
+   */
+  private threadInto(b: ByteBuf, k: number): void {
+    const t = this.sim.threads[k];
+    if (
+      this.stepped >= 0 &&
+      k !== this.stepped &&
+      k < this.decodedN &&
+      t.interlock === this.savedInterlock[k] &&
+      !(this.rename !== null && this.threadHasRef[k])
+    ) {
+      b.bytes(this.decoded!, this.threadOff[k], this.threadEnd[k]);
+      return;
+    }
+    this.thread(b, t);
   }
 
   private thread(b: ByteBuf, t: Thread): void {
@@ -282,30 +322,49 @@ export class StateCodec {
   private readThreadBody(r: ByteReader, t: Thread): void {
     const done = r.byte() === 1;
     t.done = done;
-    t.frames.length = 0;
-    t.tokens = [];
     t.interlock = null;
     t.prim = null;
     t.args = null;
-    if (done) return;
+    if (done) {
+      t.frames.length = 0;
+      if (t.tokens.length) t.tokens = [];
+      return;
+    }
     t.interlock = this.readValue(r) as object | null;
     const nt = r.uvar();
-    for (let i = 0; i < nt; i++) {
-      const tok = this.readValue(r) as Thread['tokens'][number]['tok'];
-      const exclusive = r.byte() === 1;
-      const count = r.uvar();
-      t.tokens.push({ tok, exclusive, count });
+    if (nt === 0) {
+      if (t.tokens.length) t.tokens = [];
+    } else {
+      t.tokens = [];
+      for (let i = 0; i < nt; i++) {
+        const tok = this.readValue(r) as Thread['tokens'][number]['tok'];
+        const exclusive = r.byte() === 1;
+        const count = r.uvar();
+        t.tokens.push({ tok, exclusive, count });
+      }
     }
     const nf = r.uvar();
+    const frames = t.frames;
     for (let i = 0; i < nf; i++) {
       const proc = this.procs[r.uvar()];
-      const f = newFrame(proc, []);
+      let f = frames[i];
+      // Reuse the frame object when it runs the same procedure (the common case).
+      if (f === undefined || f.proc !== proc) {
+        f = newFrame(proc, []);
+        frames[i] = f;
+      } else {
+        f.l.fill(undefined);
+        f.ret = undefined;
+        f.rv = undefined;
+        f.callee = null;
+        f.args = null;
+      }
       f.pc = r.uvar();
-      const live = proc.live[f.pc] ?? [];
-      for (const k of live) f.l[k] = this.readValue(r);
-      t.frames.push(f);
+      const live = proc.live[f.pc];
+      if (live) for (let k = 0; k < live.length; k++) f.l[live[k]] = this.readValue(r);
     }
-    t.prim = allPrims()[r.uvar()];
+    frames.length = nf;
+    t.prim = this.prims[r.uvar()];
     const na = r.uvar();
     const args = new Array<unknown>(na);
     for (let i = 0; i < na; i++) args[i] = this.readValue(r);
@@ -315,7 +374,8 @@ export class StateCodec {
   // ---------------------------------------------------------------- whole states
 
   /** Encodes the simulator's current state; the returned view is valid until the next call. */
-  encode(): Uint8Array {
+  encode(steppedThread = -1): Uint8Array {
+    this.stepped = this.decoded ? steppedThread : -1;
     const sim = this.sim;
     const threads = sim.threads;
     const n = threads.length;
@@ -340,8 +400,9 @@ export class StateCodec {
       const o = world.objects[i] as Record<string, unknown>;
       for (const f of world.fields[i]) this.value(b, o[f]);
     }
-    for (let nt = 0; nt < n; nt++) this.thread(b, threads[perm ? perm[nt] : nt]);
+    for (let nt = 0; nt < n; nt++) this.threadInto(b, perm ? perm[nt] : nt);
     this.rename = null;
+    this.stepped = -1;
     return b.view();
   }
 
@@ -354,7 +415,7 @@ export class StateCodec {
         const sb = (this.scratch[k] ??= new ByteBuf());
         sb.reset();
         sb.uvar(this.descOf(threads[tid]));
-        this.thread(sb, threads[tid]);
+        this.threadInto(sb, tid);
         return { tid, bytes: sb.view() };
       });
       encs.sort((a, b) => compareBytes(a.bytes, b.bytes) || a.tid - b.tid);
@@ -366,17 +427,56 @@ export class StateCodec {
   /** Restores the simulator to an encoded state. */
   decode(bytes: Uint8Array): void {
     const sim = this.sim;
-    const r = new ByteReader(bytes);
+    const r = this.reader;
+    r.reset(bytes);
     const n = r.uvar();
     // Thread slots first: thread references in the world decode to sim.threads[k].
     for (let k = 0; k < n; k++) this.readThread(k, r.uvar());
-    sim.threads.length = n;
-    const world = sim.world;
-    for (let i = 0; i < world.objects.length; i++) {
-      const o = world.objects[i] as Record<string, unknown>;
-      for (const f of world.fields[i]) o[f] = this.readValue(r);
+    if (sim.threads.length !== n) sim.threads.length = n;
+    this.worldOff = r.pos;
+    this.readWorld(r);
+    const offs = this.threadOff;
+    const il = this.savedInterlock;
+    for (let k = 0; k < n; k++) {
+      offs[k] = r.pos;
+      const t = sim.threads[k];
+      this.sawThreadRef = false;
+      this.readThreadBody(r, t);
+      this.threadEnd[k] = r.pos;
+      this.threadHasRef[k] = this.sawThreadRef;
+      il[k] = t.interlock;
     }
-    for (let k = 0; k < n; k++) this.readThreadBody(r, sim.threads[k]);
+    this.decodedN = n;
+    this.decoded = bytes;
+  }
+
+  /**
+   * Restores the state last passed to decode() after thread `tid` took a step from it. A step
+   * changes only the world, its own thread, other threads' sleep-queue membership (wakeup) and
+   * the thread count (spawn), so only those are restored.
+   */
+  restoreAfterStep(tid: number): void {
+    const sim = this.sim;
+    const r = this.reader;
+    r.reset(this.decoded!);
+    r.pos = this.worldOff;
+    this.readWorld(r);
+    const n = this.decodedN;
+    if (sim.threads.length !== n) sim.threads.length = n;
+    r.pos = this.threadOff[tid];
+    this.readThreadBody(r, sim.threads[tid]);
+    const il = this.savedInterlock;
+    for (let k = 0; k < n; k++) sim.threads[k].interlock = il[k];
+  }
+
+  private readWorld(r: ByteReader): void {
+    const world = this.sim.world;
+    const objs = world.objects;
+    for (let i = 0; i < objs.length; i++) {
+      const o = objs[i] as Record<string, unknown>;
+      const fs = world.fields[i];
+      for (let j = 0; j < fs.length; j++) o[fs[j]] = this.readValue(r);
+    }
   }
 }
 

@@ -28,7 +28,8 @@ export class Thread {
   /** tsleep_interlock's channel while the thread is on a sleep queue (DragonFly TDF_TSLEEPQ). */
   interlock: object | null = null;
   tokens: TokenHold[] = [];
-  /** Source site the thread is suspended at, for traces. */
+  /** The state encoder's descriptor id for this thread (cached; see encode.ts). */
+  descId = -1;
   constructor(
     readonly id: number,
     readonly name: string,
