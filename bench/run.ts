@@ -36,6 +36,13 @@ export interface BenchRun extends BenchRunSpec {
   peakRssMiB: number;
   /** Peak V8 heap in use sampled during the run (process.memoryUsage().heapUsed), MiB. */
   peakHeapUsedMiB: number;
+  /** Peak memory of ArrayBuffers (process.memoryUsage().arrayBuffers: the explorer's state store), MiB. */
+  peakArrayBuffersMiB: number;
+  /**
+   * RSS when the run started, MiB. The allocator rarely returns memory to the OS, so a run's
+   * peak RSS includes what earlier runs left behind: compare with this baseline.
+   */
+  startRssMiB: number;
   /** A violation in a benchmark run means the model changed: recorded, not hidden. */
   violation: string | null;
 }
@@ -117,7 +124,7 @@ export type BenchExploreStats = Pick<ExploreResult, 'states' | 'transitions' | '
 export function benchEntry(
   spec: BenchRunSpec & { defaults?: boolean },
   r: BenchExploreStats,
-  peak: { rss: number; heapUsed: number },
+  peak: { rss: number; heapUsed: number; arrayBuffers?: number; startRss?: number },
 ): BenchRun {
   const rate = (n: number): number => (r.seconds > 0 ? Math.round(n / r.seconds) : 0);
   return {
@@ -138,6 +145,8 @@ export function benchEntry(
     stepsPerSecond: rate(r.steps),
     peakRssMiB: round(peak.rss / MiB, 1),
     peakHeapUsedMiB: round(peak.heapUsed / MiB, 1),
+    peakArrayBuffersMiB: round((peak.arrayBuffers ?? 0) / MiB, 1),
+    startRssMiB: round((peak.startRss ?? 0) / MiB, 1),
     violation: r.violation ? r.violation.id : null,
   };
 }
@@ -160,11 +169,12 @@ export async function runBench(onProgress?: (msg: string) => void): Promise<Benc
     const scenario = getScenario(spec.scenario);
     if (!scenario) throw new Error(`bench: unknown scenario ${spec.scenario}`);
     gcBetweenRuns = collectGarbage() || gcBetweenRuns;
-    const peak = { rss: 0, heapUsed: 0 };
+    const peak = { rss: 0, heapUsed: 0, arrayBuffers: 0, startRss: process.memoryUsage().rss };
     const sample = (): void => {
       const m = process.memoryUsage();
       peak.rss = Math.max(peak.rss, m.rss);
       peak.heapUsed = Math.max(peak.heapUsed, m.heapUsed);
+      peak.arrayBuffers = Math.max(peak.arrayBuffers, m.arrayBuffers);
     };
     sample();
     const label = `[${i + 1}/${specs.length}] ${spec.name}`;

@@ -357,7 +357,7 @@ async function cmdMutants(args: string[]): Promise<number> {
   if (values['trace-out'] && ms.length !== 1) throw new UsageError('--trace-out needs --only ID');
   const { ctl, dispose } = interruptible();
   const bar = new ProgressBar('mutants');
-  const rows = [];
+  const rows: Awaited<ReturnType<typeof runMutant>>['row'][] = [];
   try {
     for (const m of ms) {
       bar.message(`${m.meta.id} ...`);
@@ -427,7 +427,7 @@ async function cmdHazards(args: string[]): Promise<number> {
   const { values } = parse(args, {}, 0);
   const { hazardRegistry, runHazard } = await import('../hazards/index.ts');
   const { ctl, dispose } = interruptible();
-  const rows = [];
+  const rows: Awaited<ReturnType<typeof runHazard>>[] = [];
   try {
     for (const h of hazardRegistry) rows.push(await runHazard(h, ctl));
   } finally {

@@ -105,12 +105,10 @@ export function createBioMachine() {
             description: 'biodone_sync first calls bpdone, which sets b_cmd = BUF_CMD_DONE',
             meta: { cite: ['vfs_bio.c:3777', 'vfs_bio.c:3527-3528'] },
           },
-          SET_WANT: {
-            target: 'wanted',
-            actions: 'publishWant',
-            description: '_biowait woke without DONE (spuriously or on a tsleep return) and re-publishes WANT with its cmpset',
-            meta: { cite: ['vfs_bio.c:3261-3266'] },
-          },
+          // No SET_WANT here: tsleep returns 0 only after wakeup(bio), which biodone_sync issues
+          // after publishing DONE, and a tsleep error makes _biowait return (vfs_bio.c:3273-3276);
+          // so a waiter never re-publishes WANT over its own WANT (a stale wakeup from an earlier
+          // completion cannot arrive: that completion's wakeup precedes the waiter's next I/O).
           BIODONE_SYNC: {
             target: 'done',
             guard: 'bpdoneRan',

@@ -122,7 +122,7 @@ describe('bench entry formatting', () => {
     const e = benchEntry(
       { name: 'bio-track ios=3 waiters=1', scenario: 'bio-track', params: { ios: 3, waiters: 1 }, symmetry: false },
       { states: 1000, transitions: 4000, steps: 4000, seconds: 2, complete: true, stopped: null, depth: 12, cpus: 2 },
-      { rss: 200 * 1048576, heapUsed: 50 * 1048576 },
+      { rss: 200 * 1048576, heapUsed: 50 * 1048576, arrayBuffers: 100 * 1048576, startRss: 80 * 1048576 },
     );
     expect(e).toMatchObject({
       name: 'bio-track ios=3 waiters=1',
@@ -134,6 +134,8 @@ describe('bench entry formatting', () => {
       stepsPerSecond: 2000,
       peakRssMiB: 200,
       peakHeapUsedMiB: 50,
+      peakArrayBuffersMiB: 100,
+      startRssMiB: 80,
       complete: true,
     });
     const zero = benchEntry(
