@@ -3,12 +3,24 @@
  * transpileModule) and compile kernel modules ('use kernel') into resumable procedures.
  * Registered by register.mjs; used by the CLI, the bench and patch modules.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { compileKernelModule, hasKernelDirective } from './compile.mjs';
 
 const runtimeUrl = new URL('./runtime.ts', import.meta.url).href;
+
+// Transpiled modules are cached on disk, keyed by the source and by this loader and compiler,
+// so the CLI starts quickly; a changed compiler invalidates every entry.
+const cacheDir = fileURLToPath(new URL('../../node_modules/.cache/vfsmodel/', import.meta.url));
+const toolHash = createHash('sha1')
+  .update(readFileSync(new URL('./compile.mjs', import.meta.url)))
+  .update(readFileSync(new URL('./loader.mjs', import.meta.url)))
+  .update(ts.version)
+  .digest('hex')
+  .slice(0, 16);
 
 export async function load(url, context, nextLoad) {
   if (!url.startsWith('file:')) return nextLoad(url, context);
@@ -20,6 +32,9 @@ export async function load(url, context, nextLoad) {
   let source = await readFile(path, 'utf8');
   const kernel = hasKernelDirective(source);
   if (!isTs && !kernel) return nextLoad(url, context);
+  const key = createHash('sha1').update(toolHash).update(path).update(source).digest('hex');
+  const cached = await readFile(cacheDir + key + '.mjs', 'utf8').catch(() => null);
+  if (cached !== null) return { format: 'module', source: cached, shortCircuit: true };
   if (kernel) source = compileKernelModule(source, path, runtimeUrl);
   if (isTs) {
     source = ts.transpileModule(source, {
@@ -35,6 +50,9 @@ export async function load(url, context, nextLoad) {
       },
     }).outputText;
   }
+  await mkdir(cacheDir, { recursive: true })
+    .then(() => writeFile(cacheDir + key + '.mjs', source))
+    .catch(() => undefined);
   return { format: 'module', source, shortCircuit: true };
 }
 

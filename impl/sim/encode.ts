@@ -125,8 +125,11 @@ export interface EncodeOptions {
   symmetry: boolean;
 }
 
+/** Process-wide, so encodings made by different codecs in one process are comparable. */
+const INTERNER = new Interner();
+
 export class StateCodec {
-  private readonly interner = new Interner();
+  private readonly interner = INTERNER;
   private readonly out = new ByteBuf();
   private readonly scratch: ByteBuf[] = [];
   private readonly reader = new ByteReader(new Uint8Array(0));

@@ -44,6 +44,8 @@ export const choiceThread = (c: number): number => c >> VARIANT_BITS;
 export const choiceVariant = (c: number): number => c & ((1 << VARIANT_BITS) - 1);
 
 let CURRENT: Sim | null = null;
+const DESCS: ThreadDesc[] = [];
+const DESC_IDS = new Map<string, number>();
 
 /** The simulator running the current step (kernel code's view of "the machine"). */
 export function currentSim(): Sim {
@@ -60,11 +62,16 @@ export class Sim {
   notes: Note[] = [];
   /** Seed functions replaced by a patch module, by name. */
   readonly patches = new Map<string, Proc>();
-  /** Thread descriptors, interned: part of each thread's encoding. */
-  readonly descs: ThreadDesc[] = [];
-  readonly descIds = new Map<string, number>();
+  /** Thread descriptors, interned process-wide so encodings compare across simulators. */
+  readonly descs: ThreadDesc[] = DESCS;
+  readonly descIds: Map<string, number> = DESC_IDS;
   /** The value the last step's primitive returned (for traces). */
   lastResult: unknown = undefined;
+  /**
+   * Clear dead locals at every suspension (so a run frame equals a restored one). Tests turn it
+   * off to check that liveness never drops a local that is still needed.
+   */
+  clearDeadLocals = true;
   /** Per-scenario options kernel code may read (fault injection, timeouts...). */
   options: Record<string, unknown> = {};
 
@@ -91,6 +98,10 @@ export class Sim {
   spawn(name: string, cpu: number, fn: KernelFunction, args: unknown[], opts: SpawnOptions = {}): Thread {
     const proc = this.resolve(fn);
     if (!proc) throw new Error(`spawn ${name}: not a compiled kernel function`);
+    // Thread names are unique (traces and replays name threads): a second intr(bp) is intr(bp)#2.
+    let n = 1;
+    for (const u of this.threads) if (u.name === name || u.name.startsWith(name + '#')) n++;
+    if (n > 1) name = `${name}#${n}`;
     if (cpu < 0 || cpu >= this.ncpus) throw new Error(`spawn ${name}: no cpu ${cpu} (ncpus=${this.ncpus})`);
     const t = new Thread(this.threads.length, name, cpu, opts.group ?? null, opts.intr ?? false);
     this.descId({ name, cpu, group: t.group, intr: t.intr });
@@ -174,7 +185,7 @@ export class Sim {
         f.args = null;
         const proc = this.resolve(callee);
         if (proc) {
-          clearDead(f);
+          if (this.clearDeadLocals) clearDead(f);
           const nf = newFrame(proc, args);
           t.frames.push(nf);
           f = nf;
@@ -184,7 +195,7 @@ export class Sim {
         if (!p) {
           throw new Error(`${f.proc.name}: yield* of something that is neither a kernel function nor a primitive (${String(callee)})`);
         }
-        clearDead(f);
+        if (this.clearDeadLocals) clearDead(f);
         t.prim = p;
         t.args = args;
         return;
