@@ -96,15 +96,33 @@ export function describeWait(t: Thread): string {
 }
 
 const SEED_MODULE = /[\\/]impl[\\/]kernel[\\/]/;
+const ENV_MODULE = /[\\/]impl[\\/](env|sim)[\\/]/;
+const SIM_MODULE = /[\\/]impl[\\/]sim[\\/]/;
 
-/** The innermost frame of `t` in a seed module (impl/kernel/), else its innermost frame. */
+/**
+ * Where `t` is, for traces: the innermost frame in a seed module (impl/kernel/); failing that,
+ * the call into the environment from the innermost workload frame (a scenario's call to
+ * bio_track_ref carries the seed line of vn_strategy's reference); failing that, the innermost.
+ */
 export function seedSite(t: Thread): { fn: string; cite: string; text: string } {
   for (let i = t.frames.length - 1; i >= 0; i--) {
     const f = t.frames[i];
     const site = f.proc.sites[f.pc];
-    if (site && SEED_MODULE.test(f.proc.file)) return { fn: f.proc.name, cite: site.cite, text: site.text };
+    if (site && (SEED_MODULE.test(f.proc.file) || f.proc.replaces)) return { fn: f.proc.name, cite: site.cite, text: site.text };
   }
-  const f = t.top();
-  const site = f.proc.sites[f.pc];
-  return { fn: f.proc.name, cite: site?.cite ?? f.proc.cite, text: site?.text ?? '' };
+  const top = t.top();
+  let fn = top.proc.name;
+  for (let i = t.frames.length - 1; i >= 0; i--) {
+    if (!SIM_MODULE.test(t.frames[i].proc.file)) {
+      fn = t.frames[i].proc.name;
+      break;
+    }
+  }
+  for (let i = t.frames.length - 1; i >= 0; i--) {
+    const f = t.frames[i];
+    const site = f.proc.sites[f.pc];
+    if (site && !ENV_MODULE.test(f.proc.file)) return { fn, cite: site.cite, text: site.text };
+  }
+  const site = top.proc.sites[top.pc];
+  return { fn: top.proc.name, cite: site?.cite ?? top.proc.cite, text: site?.text ?? '' };
 }

@@ -24,6 +24,7 @@ export function patchFromModule(file: string, mod: Record<string, unknown>): Pat
     if (!proc) {
       throw new PatchError(`patch ${file}: '${name}' is not compiled kernel code (write it as a generator function and start the file with 'use kernel';)`);
     }
+    proc.replaces = name;
     functions.set(name, proc);
   }
   if (functions.size === 0) throw new PatchError(`patch ${file}: the default export replaces no seed function`);

@@ -337,7 +337,8 @@ class ProcCompiler {
       if (m) cite = m[1];
     }
     const call = /** @type {ts.CallExpression} */ (/** @type {ts.YieldExpression} */ (node).expression);
-    return { line: line + 1, cite: cite ?? this.procCite, text: this.text(call).replace(/\s+/g, ' ') };
+    // Without a seed citation on (or just above) the line, the site is named by its own source line.
+    return { line: line + 1, cite: cite ?? `${this.fileName.split(/[\\/]/).pop()}:${line + 1}`, text: this.text(call).replace(/\s+/g, ' ') };
   }
 
   /**

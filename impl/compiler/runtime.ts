@@ -59,8 +59,9 @@ export interface ProcSpec {
 export interface Proc extends ProcSpec {
   /** Dense id, assigned at definition; used in state encodings. */
   id: number;
-  /** A replacement from a patch module, if one is installed. */
   fn: KernelFunction;
+  /** Set on a patch module's replacement of a seed function (traces treat it as seed code). */
+  replaces?: string;
 }
 
 /** What a compiled kernel function looks like from the outside. */
