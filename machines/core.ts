@@ -15,7 +15,7 @@ import {
   type StateValue,
 } from 'xstate';
 import { getShortestPaths } from '@xstate/graph';
-import type { AbstractState, Cite, MachineModule } from './types.ts';
+import type { AbstractState, AnyMachineModule, Cite, MachineModule } from './types.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Abstract states
@@ -62,14 +62,14 @@ function initialContext(machine: AnyStateMachine): Record<string, unknown> {
 }
 
 /** The context fields that make up the abstract state (see MachineModule.abstractFields). */
-export function abstractFieldsOf(mod: MachineModule<any>): readonly string[] {
+export function abstractFieldsOf(mod: AnyMachineModule): readonly string[] {
   if (mod.abstractFields) return mod.abstractFields;
   const ctx = initialContext(mod.machine);
   return Object.keys(ctx).filter((k) => typeof ctx[k] === 'number' || typeof ctx[k] === 'boolean');
 }
 
 /** A machine snapshot as an AbstractState (same shape as MachineModule.abstract returns). */
-export function snapshotToAbstract(mod: MachineModule<any>, snap: AnyMachineSnapshot): AbstractState {
+export function snapshotToAbstract(mod: AnyMachineModule, snap: AnyMachineSnapshot): AbstractState {
   const context: Record<string, number | boolean> = {};
   const ctx = snap.context as Record<string, number | boolean>;
   for (const f of abstractFieldsOf(mod)) context[f] = ctx[f]!;
@@ -77,7 +77,7 @@ export function snapshotToAbstract(mod: MachineModule<any>, snap: AnyMachineSnap
 }
 
 /** Failing per-state invariants of `s`, as 'ID: message'. */
-export function checkStateInvariants(mod: MachineModule<any>, s: AbstractState): string[] {
+export function checkStateInvariants(mod: AnyMachineModule, s: AbstractState): string[] {
   const out: string[] = [];
   for (const inv of mod.stateInvariants) {
     const msg = inv.check(s);
@@ -111,7 +111,7 @@ function isLeaf(node: AnyStateNode): boolean {
 }
 
 /** The atomic state names (dotted paths for nested states), in document order. */
-export function statesOf(mod: MachineModule<any>): string[] {
+export function statesOf(mod: AnyMachineModule): string[] {
   return stateNodes(mod.machine).filter(isLeaf).map(nodeName);
 }
 
@@ -195,12 +195,12 @@ function transitionDefinitions(machine: AnyStateMachine): AnyTransitionDefinitio
 }
 
 /** Every transition definition of `mod.machine`, in document order. */
-export function transitionsOf(mod: MachineModule<any>): TransitionInfo[] {
+export function transitionsOf(mod: AnyMachineModule): TransitionInfo[] {
   return transitionDefinitions(mod.machine).map(toInfo);
 }
 
 /** The event types a machine reacts to, in first-use order. */
-export function eventTypesOf(mod: MachineModule<any>): string[] {
+export function eventTypesOf(mod: AnyMachineModule): string[] {
   return [...new Set(transitionsOf(mod).map((t) => t.event))];
 }
 
@@ -211,7 +211,7 @@ const CITE_RE = /^[\w.\-/]+:\d+(-\d+)?$/;
  * actions are named, states are described, the traversal event set covers every event, and
  * the bounded and conformance machines have the same shape. Returns the problems found.
  */
-export function lintMachine(mod: MachineModule<any>): string[] {
+export function lintMachine(mod: AnyMachineModule): string[] {
   const problems: string[] = [];
   for (const node of stateNodes(mod.machine)) {
     if (!node.description) problems.push(`state ${nodeName(node)} has no description`);
@@ -261,7 +261,7 @@ export class MachineStepper {
   private readonly leaves: Map<string, AnyStateNode>;
   private readonly baseContext: Record<string, unknown>;
 
-  constructor(readonly mod: MachineModule<any>) {
+  constructor(readonly mod: AnyMachineModule) {
     this.machine = mod.conformanceMachine;
     this.fields = abstractFieldsOf(mod);
     this.leaves = new Map(stateNodes(this.machine).filter(isLeaf).map((n) => [nodeName(n), n]));
@@ -340,7 +340,7 @@ export interface TraversalResult {
 }
 
 /** Exhaustive traversal of `mod.machine` with `mod.events` (shortest paths, @xstate/graph). */
-export function traverse(mod: MachineModule<any>): TraversalResult {
+export function traverse(mod: AnyMachineModule): TraversalResult {
   const t0 = performance.now();
   const machine = mod.machine;
   const paths = getShortestPaths(machine, {
@@ -372,7 +372,7 @@ export function traverse(mod: MachineModule<any>): TraversalResult {
  * A shortest event path from the initial state to a state named `target` (an atomic state name
  * or a full state key), or undefined when unreachable.
  */
-export function shortestPathTo(mod: MachineModule<any>, target: string, result?: TraversalResult): string[] | undefined {
+export function shortestPathTo(mod: AnyMachineModule, target: string, result?: TraversalResult): string[] | undefined {
   let best: string[] | undefined;
   for (const s of (result ?? traverse(mod)).states) {
     if ((s.state.value === target || s.key === target) && (!best || s.path.length < best.length)) best = s.path;
@@ -384,7 +384,7 @@ export function shortestPathTo(mod: MachineModule<any>, target: string, result?:
 // Diagrams
 
 /** The file most cites of a machine refer to: short edge labels omit it. */
-function primaryFile(mod: MachineModule<any>): string {
+function primaryFile(mod: AnyMachineModule): string {
   const counts = new Map<string, number>();
   for (const t of transitionsOf(mod)) {
     for (const c of t.cite) {
@@ -439,7 +439,7 @@ function edgeLabel(t: TransitionInfo, primary: string): { event: string; cite: s
 }
 
 /** The state diagram: mermaid stateDiagram-v2 (renders on GitHub) or Graphviz dot. */
-export function diagram(mod: MachineModule<any>, format: 'mermaid' | 'dot'): string {
+export function diagram(mod: AnyMachineModule, format: 'mermaid' | 'dot'): string {
   const machine = mod.machine;
   const leaves = stateNodes(machine).filter(isLeaf);
   const initial = valueToString(getInitialSnapshot(machine).value as StateValue);
@@ -486,7 +486,7 @@ function md(s: string): string {
 }
 
 /** The markdown docs page of a machine. Deterministic: no timings, no dates. */
-export function machineDocPage(mod: MachineModule<any>): string {
+export function machineDocPage(mod: AnyMachineModule): string {
   const transitions = transitionsOf(mod);
   const result = traverse(mod);
   const leaves = stateNodes(mod.machine).filter(isLeaf);

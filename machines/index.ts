@@ -4,12 +4,12 @@
  */
 import { bio } from './bio.ts';
 import { bioTrack } from './bioTrack.ts';
-import type { MachineModule } from './types.ts';
+import type { AnyMachineModule } from './types.ts';
 
-export const machineRegistry: MachineModule<any>[] = [bioTrack, bio];
+export const machineRegistry: AnyMachineModule[] = [bioTrack, bio];
 
 /** The machine named `name`, or undefined. */
-export function getMachine(name: string): MachineModule<any> | undefined {
+export function getMachine(name: string): AnyMachineModule | undefined {
   return machineRegistry.find((m) => m.name === name);
 }
 

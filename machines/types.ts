@@ -58,3 +58,6 @@ export interface MachineModule<TObj = unknown> {
    */
   abstractFields?: readonly string[];
 }
+
+/** Any machine module, whatever its implementation object (its `abstract` takes `never`). */
+export type AnyMachineModule = MachineModule<never>;

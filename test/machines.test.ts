@@ -88,7 +88,7 @@ describe.each(machineRegistry.map((m) => [m.name, m] as const))('machine %s', (n
   it('the abstraction is onto the reachable states', () => {
     for (const s of result.states) {
       const obj = concretise[name]!(s.state);
-      expect(stateKey(mod.abstract(obj)), s.key).toBe(s.key);
+      expect(stateKey(mod.abstract(obj as never)), s.key).toBe(s.key);
     }
   });
 
@@ -103,7 +103,7 @@ describe.each(machineRegistry.map((m) => [m.name, m] as const))('machine %s', (n
         cur = r.to;
       }
       expect(stateKey(cur)).toBe(s.key);
-      expect(stateKey(mod.abstract(concretise[name]!(cur)))).toBe(stateKey(cur));
+      expect(stateKey(mod.abstract(concretise[name]!(cur) as never))).toBe(stateKey(cur));
     }
   });
 
