@@ -19,21 +19,21 @@ export default {
   *bio_track_rel(track: BioTrack): Kernel<void> {
     let active: number;
     let desired: number;
-    active = yield* load(track, 'bk_active');
-    if (active === 1 && (yield* atomic_cmpset_int(track, 'bk_active', 1, 0))) {
+    active = yield* load(track, 'bk_active'); // vfs_bio.c:532
+    if (active === 1 && (yield* atomic_cmpset_int(track, 'bk_active', 1, 0))) { // vfs_bio.c:533
       trackReleased(track, 'TRACK_REL_SHORTCUT');
       return;
     }
     for (;;) {
       desired = (active & 0x7fffffff) - 1;
       if (desired) desired |= active & 0x80000000;
-      if (yield* atomic_cmpset_int(track, 'bk_active', active, desired)) {
+      if (yield* atomic_cmpset_int(track, 'bk_active', active, desired)) { // vfs_bio.c:547
         trackReleased(track, 'TRACK_REL');
         if (desired & 0x40000000) panic('vfs_bio.c:549', 'bio_track_rel: bad count');
-        if ((active & 0x80000000) && desired === 0) yield* wakeup(track); // EQUIVALENT: was `if (active & 0x80000000)`
+        if ((active & 0x80000000) && desired === 0) yield* wakeup(track); // vfs_bio.c:550-551; EQUIVALENT: was `if (active & 0x80000000)`
         break;
       }
-      active = yield* load(track, 'bk_active');
+      active = yield* load(track, 'bk_active'); // vfs_bio.c:532
     }
   },
 };

@@ -20,20 +20,20 @@ export default {
     let active: number;
     let desired: number;
     let error: number;
-    if ((yield* load(track, 'bk_active')) === 0) return 0;
+    if ((yield* load(track, 'bk_active')) === 0) return 0; // vfs_bio.c:574-575
     error = 0;
-    while ((active = yield* load(track, 'bk_active')) !== 0) {
+    while ((active = yield* load(track, 'bk_active')) !== 0) { // vfs_bio.c:585
       desired = active | 0x80000000;
       if (active & 0x80000000) {
         // MUTANT: "already set, just sleep" — without the interlock-then-CAS handshake
-        error = yield* tsleep(track, slp_flags, 'trwait', slp_timo);
+        error = yield* tsleep(track, slp_flags, 'trwait', slp_timo); // vfs_bio.c:590
         if (error) break;
         continue;
       }
-      yield* tsleep_interlock(track, slp_flags);
-      if (yield* atomic_cmpset_int(track, 'bk_active', active, desired)) {
+      yield* tsleep_interlock(track, slp_flags); // vfs_bio.c:588
+      if (yield* atomic_cmpset_int(track, 'bk_active', active, desired)) { // vfs_bio.c:589
         lifecycle(track, 'TRACK_SET_WAIT');
-        error = yield* tsleep(track, slp_flags | PINTERLOCKED, 'trwait', slp_timo);
+        error = yield* tsleep(track, slp_flags | PINTERLOCKED, 'trwait', slp_timo); // vfs_bio.c:590-591
         if (error) break;
       }
     }

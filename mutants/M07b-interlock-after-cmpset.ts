@@ -20,14 +20,14 @@ export default {
     let active: number;
     let desired: number;
     let error: number;
-    if ((yield* load(track, 'bk_active')) === 0) return 0;
+    if ((yield* load(track, 'bk_active')) === 0) return 0; // vfs_bio.c:574-575
     error = 0;
-    while ((active = yield* load(track, 'bk_active')) !== 0) {
+    while ((active = yield* load(track, 'bk_active')) !== 0) { // vfs_bio.c:585
       desired = active | 0x80000000;
-      if (yield* atomic_cmpset_int(track, 'bk_active', active, desired)) {
+      if (yield* atomic_cmpset_int(track, 'bk_active', active, desired)) { // vfs_bio.c:589
         lifecycle(track, 'TRACK_SET_WAIT');
-        yield* tsleep_interlock(track, slp_flags); // MUTANT: moved after the cmpset
-        error = yield* tsleep(track, slp_flags | PINTERLOCKED, 'trwait', slp_timo);
+        yield* tsleep_interlock(track, slp_flags); // vfs_bio.c:588; MUTANT: moved after the cmpset
+        error = yield* tsleep(track, slp_flags | PINTERLOCKED, 'trwait', slp_timo); // vfs_bio.c:590-591
         if (error) break;
       }
     }

@@ -23,20 +23,20 @@ export default {
     let error: number;
     KKASSERT(bio === bp.b_bio1, 'vfs_bio.c:3259', 'bio == &bp->b_bio1');
     for (;;) {
-      flags = yield* load(bio, 'bio_flags');
+      flags = yield* load(bio, 'bio_flags'); // vfs_bio.c:3261
       if (flags & BIO_DONE) break;
       nflags = flags | BIO_WANT;
-      yield* tsleep_interlock(bio, 0);
-      yield* store(bio, 'bio_flags', nflags); // MUTANT: was atomic_cmpset_int(&bio->bio_flags, flags, nflags)
+      yield* tsleep_interlock(bio, 0); // vfs_bio.c:3265
+      yield* store(bio, 'bio_flags', nflags); // vfs_bio.c:3266; MUTANT: was atomic_cmpset_int(&bio->bio_flags, flags, nflags)
       lifecycle(bio, 'SET_WANT');
-      if (wmesg) error = yield* tsleep(bio, PINTERLOCKED, wmesg, to);
-      else if (bp.b_cmd === BUF_CMD_READ) error = yield* tsleep(bio, PINTERLOCKED, 'biord', to);
-      else error = yield* tsleep(bio, PINTERLOCKED, 'biowr', to);
+      if (wmesg) error = yield* tsleep(bio, PINTERLOCKED, wmesg, to); // vfs_bio.c:3267-3268
+      else if (bp.b_cmd === BUF_CMD_READ) error = yield* tsleep(bio, PINTERLOCKED, 'biord', to); // vfs_bio.c:3269-3270
+      else error = yield* tsleep(bio, PINTERLOCKED, 'biowr', to); // vfs_bio.c:3271-3272
       if (error) return error;
     }
     KKASSERT(bp.b_cmd === BUF_CMD_DONE, 'vfs_bio.c:3283', 'bp->b_cmd == BUF_CMD_DONE');
-    flags = yield* load(bio, 'bio_flags');
-    yield* store(bio, 'bio_flags', flags & ~(BIO_DONE | BIO_SYNC));
+    flags = yield* load(bio, 'bio_flags'); // vfs_bio.c:3261
+    yield* store(bio, 'bio_flags', flags & ~(BIO_DONE | BIO_SYNC)); // vfs_bio.c:3284
     lifecycle(bio, 'BIOWAIT_FINISH');
     bio.g_done_published = false;
     if (bp.b_flags & B_EINTR) return EINTR;

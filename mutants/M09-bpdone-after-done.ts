@@ -23,15 +23,15 @@ export default {
     let nflags: number;
     KKASSERT(bio === bp.b_bio1, 'vfs_bio.c:3776', 'bio == &bp->b_bio1');
     for (;;) {
-      flags = yield* load(bio, 'bio_flags');
+      flags = yield* load(bio, 'bio_flags'); // vfs_bio.c:3780
       nflags = (flags | BIO_DONE) & ~BIO_WANT;
-      if (yield* atomic_cmpset_int(bio, 'bio_flags', flags, nflags)) {
+      if (yield* atomic_cmpset_int(bio, 'bio_flags', flags, nflags)) { // vfs_bio.c:3783
         lifecycle(bio, 'BIODONE_SYNC');
         bio.g_done_published = true;
-        if (flags & BIO_WANT) yield* wakeup(bio);
+        if (flags & BIO_WANT) yield* wakeup(bio); // vfs_bio.c:3784-3785
         break;
       }
     }
-    yield* bpdone(bp, 0); // MUTANT: moved after the BIO_DONE cmpset loop
+    yield* bpdone(bp, 0); // vfs_bio.c:3777; MUTANT: moved after the BIO_DONE cmpset loop
   },
 };

@@ -20,14 +20,14 @@ export default {
     let active: number;
     let desired: number;
     let error: number;
-    if ((yield* load(track, 'bk_active')) === 0) return 0;
+    if ((yield* load(track, 'bk_active')) === 0) return 0; // vfs_bio.c:574-575
     error = 0;
-    while ((active = yield* load(track, 'bk_active')) !== 0) {
+    while ((active = yield* load(track, 'bk_active')) !== 0) { // vfs_bio.c:585
       desired = active | 0x80000000;
-      yield* tsleep_interlock(track, slp_flags);
-      yield* store(track, 'bk_active', desired); // MUTANT: was atomic_cmpset_int(&track->bk_active, active, desired)
+      yield* tsleep_interlock(track, slp_flags); // vfs_bio.c:588
+      yield* store(track, 'bk_active', desired); // vfs_bio.c:589; MUTANT: was atomic_cmpset_int(&track->bk_active, active, desired)
       lifecycle(track, 'TRACK_SET_WAIT');
-      error = yield* tsleep(track, slp_flags | PINTERLOCKED, 'trwait', slp_timo);
+      error = yield* tsleep(track, slp_flags | PINTERLOCKED, 'trwait', slp_timo); // vfs_bio.c:590-591
       if (error) break;
     }
     return error;

@@ -22,11 +22,11 @@ export default {
     let flags: number;
     let nflags: number;
     KKASSERT(bio === bp.b_bio1, 'vfs_bio.c:3776', 'bio == &bp->b_bio1');
-    yield* bpdone(bp, 0);
+    yield* bpdone(bp, 0); // vfs_bio.c:3777
     for (;;) {
-      flags = yield* load(bio, 'bio_flags');
+      flags = yield* load(bio, 'bio_flags'); // vfs_bio.c:3780
       nflags = (flags | BIO_DONE) & ~BIO_WANT;
-      if (yield* atomic_cmpset_int(bio, 'bio_flags', flags, nflags)) {
+      if (yield* atomic_cmpset_int(bio, 'bio_flags', flags, nflags)) { // vfs_bio.c:3783
         lifecycle(bio, 'BIODONE_SYNC');
         bio.g_done_published = true;
         // MUTANT: `if (flags & BIO_WANT) wakeup(bio);` removed

@@ -23,13 +23,13 @@ export default {
       let done_func: ((b: Bio) => Kernel<void>) | null;
       let track: BioTrack | null;
       if ((track = bio.bio_track) !== null) {
-        yield* bio_track_rel(track);
-        yield* bio_track_rel(track); // MUTANT: released twice
+        yield* bio_track_rel(track); // vfs_bio.c:3737
+        yield* bio_track_rel(track); // vfs_bio.c:3737; MUTANT: released twice
         bio.bio_track = null;
       }
       if ((done_func = bio.bio_done as unknown as ((b: Bio) => Kernel<void>) | null) !== null) {
         bio.bio_done = null;
-        yield* done_func(bio);
+        yield* done_func(bio); // vfs_bio.c:3750
         return;
       }
       bio = bio.bio_prev;
