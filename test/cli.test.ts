@@ -103,6 +103,18 @@ describe('commands', () => {
     expect(JSON.parse(r.out)).toMatchObject({ complete: false, stopped: 'time-limit', violation: null });
   });
 
+  it('Ctrl-C ends a long exploration with a partial summary', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [bin, 'explore', 'bio-track', '--param', 'ios=4', '--param', 'waiters=2', '--json']);
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    await new Promise((r) => setTimeout(r, 2500));
+    child.kill('SIGINT');
+    const code = await new Promise((r) => child.on('close', r));
+    expect(code).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ complete: false, stopped: 'interrupted', violation: null });
+  });
+
   it('machines, graph, diagram, invariants, scenarios, hazards', () => {
     const m = JSON.parse(cli('machines', '--json').out);
     expect(m.machines.map((x: { name: string }) => x.name)).toEqual(['bioTrack', 'bio']);
