@@ -103,7 +103,7 @@ function isFunctionLike(n) {
  *   {kind:'site', callee:string, args:string[], resume:Block, info:{line:number,cite:string,text:string}} |
  *   {kind:'ret', value:string}} Term
  * @typedef {{id:number, lines:string[], ev:Array<[0|1, number]>, term: Term | null}} Block
- * @typedef {{breakTo: Block, continueTo: Block | null, labels: string[]}} LoopCtx
+ * @typedef {{breakTo: Block, continueTo: Block | null, labels: string[], block?: boolean}} LoopCtx
  */
 
 class ProcCompiler {
@@ -127,6 +127,8 @@ class ProcCompiler {
     this.yieldy = new Set();
     /** @type {LoopCtx[]} */
     this.loops = [];
+    /** @type {ts.Node[]} closures inside the body (checked after collection) */
+    this.closures = [];
     /** @type {string[]} labels waiting for the next loop */
     this.pendingLabels = [];
     this.ntemps = 0;
@@ -243,6 +245,14 @@ class ProcCompiler {
     const walk = (/** @type {ts.Node} */ n) => {
       if (isFunctionLike(n)) {
         if ((ts.isFunctionExpression(n) || ts.isFunctionDeclaration(n)) && n.asteriskToken) throw this.err(n, 'nested generator functions are not supported');
+        if (ts.isFunctionDeclaration(n) || ts.isClassDeclaration(n)) throw this.err(n, 'declare helper functions and classes at module level, not inside a kernel function');
+        // A closure may be passed inline (a callback used within the step), but not kept: the
+        // frame's locals are reloaded after every call site, so a kept closure would see stale ones.
+        const p = n.parent;
+        if (p && ((ts.isVariableDeclaration(p) && p.initializer === n) || (ts.isBinaryExpression(p) && p.right === n && p.operatorToken.kind === ts.SyntaxKind.EqualsToken))) {
+          throw this.err(n, 'a closure may not be stored in a variable inside a kernel function (pass it inline, or declare it at module level)');
+        }
+        this.closures.push(n);
         return;
       }
       if (ts.isYieldExpression(n)) {
@@ -273,6 +283,17 @@ class ProcCompiler {
       ts.forEachChild(n, checkTry);
     };
     checkTry(this.fn.body);
+    // A closure must not assign the kernel function's locals (it would write a stale copy).
+    for (const c of this.closures) {
+      const bad = (/** @type {ts.Node} */ x) => {
+        let target = null;
+        if ((ts.isPrefixUnaryExpression(x) || ts.isPostfixUnaryExpression(x)) && (x.operator === ts.SyntaxKind.PlusPlusToken || x.operator === ts.SyntaxKind.MinusMinusToken)) target = x.operand;
+        if (ts.isBinaryExpression(x) && x.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && x.operatorToken.kind <= ts.SyntaxKind.LastAssignment) target = x.left;
+        if (target && ts.isIdentifier(target) && this.slots.has(target.text)) throw this.err(x, `a closure may not assign the local '${target.text}' of a kernel function`);
+        ts.forEachChild(x, bad);
+      };
+      bad(c);
+    }
   }
 
   /** @param {ts.Node} n */
@@ -351,7 +372,7 @@ class ProcCompiler {
     nodes.forEach((n, i) => { if (this.hasYield(n)) last = i; });
     return nodes.map((n, i) => {
       const t = this.expr(n);
-      if (i < last && !this.isStable(n)) {
+      if (i < last && !this.isStable(n, nodes.slice(i + 1, last + 1))) {
         const tmp = this.newTemp();
         this.emit(`${tmp} = ${t};`);
         this.def(tmp);
@@ -362,10 +383,24 @@ class ProcCompiler {
     });
   }
 
-  /** Literals and locals do not change across a call site. @param {ts.Expression} n */
-  isStable(n) {
-    return ts.isLiteralExpression(n) || n.kind === ts.SyntaxKind.TrueKeyword || n.kind === ts.SyntaxKind.FalseKeyword ||
-      n.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(n) && this.slots.has(n.text));
+  /**
+   * Literals do not change across a call site, nor do locals that no later operand updates (a
+   * callee cannot touch this frame's locals).
+   * @param {ts.Expression} n @param {readonly ts.Expression[]} later
+   */
+  isStable(n, later) {
+    if (ts.isLiteralExpression(n) || n.kind === ts.SyntaxKind.TrueKeyword || n.kind === ts.SyntaxKind.FalseKeyword || n.kind === ts.SyntaxKind.NullKeyword) return true;
+    if (!ts.isIdentifier(n) || !this.slots.has(n.text)) return false;
+    const name = n.text;
+    let updated = false;
+    const walk = (/** @type {ts.Node} */ x) => {
+      if (updated) return;
+      if ((ts.isPrefixUnaryExpression(x) || ts.isPostfixUnaryExpression(x)) && (x.operator === ts.SyntaxKind.PlusPlusToken || x.operator === ts.SyntaxKind.MinusMinusToken) && ts.isIdentifier(x.operand) && x.operand.text === name) updated = true;
+      if (ts.isBinaryExpression(x) && x.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && x.operatorToken.kind <= ts.SyntaxKind.LastAssignment && ts.isIdentifier(x.left) && x.left.text === name) updated = true;
+      ts.forEachChild(x, walk);
+    };
+    for (const l of later) walk(l);
+    return !updated;
   }
 
   /**
@@ -430,13 +465,39 @@ class ProcCompiler {
           this.def(lhs.text);
           return `(${lhs.text} ${opText} ${r})`;
         }
-        if (ts.isPropertyAccessExpression(lhs)) {
-          const [o, r] = this.operands([lhs.expression, n.right]);
-          return `(${o}.${lhs.name.text} ${opText} ${r})`;
-        }
-        if (ts.isElementAccessExpression(lhs)) {
-          const [o, i, r] = this.operands([lhs.expression, lhs.argumentExpression, n.right]);
-          return `(${o}[${i}] ${opText} ${r})`;
+        if (ts.isPropertyAccessExpression(lhs) || ts.isElementAccessExpression(lhs)) {
+          // JavaScript evaluates the target (and, for `op=`, reads its old value) before the
+          // right-hand side: save both before the right side's call site.
+          const o = this.newTemp();
+          this.emit(`${o} = ${this.expr(lhs.expression)};`);
+          this.def(o);
+          let target = `${o}.${ts.isPropertyAccessExpression(lhs) ? lhs.name.text : ''}`;
+          if (ts.isElementAccessExpression(lhs)) {
+            const k = this.newTemp();
+            this.emit(`${k} = ${this.expr(lhs.argumentExpression)};`);
+            this.def(k);
+            target = `${o}[${k}]`;
+            this.use(k);
+          }
+          this.use(o);
+          if (op === ts.SyntaxKind.EqualsToken) {
+            const r = this.expr(n.right);
+            this.use(o);
+            if (ts.isElementAccessExpression(lhs)) this.use(target.slice(target.indexOf('[') + 1, -1));
+            return `(${target} = ${r})`;
+          }
+          if (op === ts.SyntaxKind.QuestionQuestionEqualsToken || op === ts.SyntaxKind.BarBarEqualsToken || op === ts.SyntaxKind.AmpersandAmpersandEqualsToken) {
+            throw this.err(n, 'logical assignment (??= ||= &&=) around yield* is not supported');
+          }
+          const old = this.newTemp();
+          this.emit(`${old} = ${target};`);
+          this.def(old);
+          const r = this.expr(n.right);
+          this.use(o);
+          if (ts.isElementAccessExpression(lhs)) this.use(target.slice(target.indexOf('[') + 1, -1));
+          this.use(old);
+          const binop = opText.slice(0, -1);
+          return `(${target} = ${old} ${binop} ${r})`;
         }
         throw this.err(n, 'unsupported assignment target around yield*');
       }
@@ -471,17 +532,18 @@ class ProcCompiler {
       return t;
     }
     if (ts.isCallExpression(n)) {
+      const call = n.questionDotToken ? '?.(' : '(';
       if (ts.isPropertyAccessExpression(n.expression)) {
         const [o, ...args] = this.operands([n.expression.expression, ...n.arguments]);
-        return `${o}.${n.expression.name.text}(${args.join(', ')})`;
+        return `${o}${n.expression.questionDotToken ? '?.' : '.'}${n.expression.name.text}${call}${args.join(', ')})`;
       }
       const [c, ...args] = this.operands([n.expression, ...n.arguments]);
-      return `${c}(${args.join(', ')})`;
+      return `${c}${call}${args.join(', ')})`;
     }
-    if (ts.isPropertyAccessExpression(n)) return `${this.expr(n.expression)}.${n.name.text}`;
+    if (ts.isPropertyAccessExpression(n)) return `${this.expr(n.expression)}${n.questionDotToken ? '?.' : '.'}${n.name.text}`;
     if (ts.isElementAccessExpression(n)) {
       const [o, i] = this.operands([n.expression, n.argumentExpression]);
-      return `${o}[${i}]`;
+      return `${o}${n.questionDotToken ? '?.' : ''}[${i}]`;
     }
     if (ts.isArrayLiteralExpression(n)) {
       if (n.elements.some((e) => ts.isSpreadElement(e))) throw this.err(n, 'spread around yield* is not supported');
@@ -637,7 +699,7 @@ class ProcCompiler {
         return;
       }
       const exit = this.newBlock();
-      this.loops.push({ breakTo: exit, continueTo: null, labels: [s.label.text] });
+      this.loops.push({ breakTo: exit, continueTo: null, labels: [s.label.text], block: true });
       this.stmt(inner);
       this.loops.pop();
       this.terminate({ kind: 'jump', to: exit });
@@ -649,7 +711,8 @@ class ProcCompiler {
       const label = s.label?.text;
       for (let i = this.loops.length - 1; i >= 0; i--) {
         const c = this.loops[i];
-        if (label ? c.labels.includes(label) : isBreak || c.continueTo) {
+        // An unlabelled break leaves the innermost loop or switch, never a labelled block.
+        if (label ? c.labels.includes(label) : isBreak ? !c.block : c.continueTo) {
           if (!isBreak && !c.continueTo) throw this.err(s, `continue ${label} does not name a loop`);
           this.terminate({ kind: 'jump', to: isBreak ? c.breakTo : /** @type {Block} */ (c.continueTo) });
           return;
