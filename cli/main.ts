@@ -27,7 +27,7 @@ commands:
   diagram MACHINE [--format mermaid|dot] [--out FILE]
   invariants [--json]                        the invariant catalog with seed citations
   scenarios [--json]                         scenarios, parameters and defaults
-  explore SCENARIO [--param k=v]... [--cpus N] [--strategy exhaustive|random|pct|fc] [--symmetry]
+  explore SCENARIO [--param k=v]... [--cpus N] [--strategy exhaustive|random|pct|fc] [--symmetry] [--no-por]
           [--seed S] [--max-executions N] [--max-steps N] [--time-limit SEC] [--patch FILE]
           [--trace-out FILE] [--json]
   replay TRACE.json [--json]                 re-execute a saved counterexample
@@ -119,7 +119,7 @@ export function summarize(r: ExploreResult): string {
   const head = `${r.scenario}${paramsText(r.params)} ${r.strategy}${r.symmetry ? ' --symmetry' : ''}, ${r.cpus} CPUs${r.patch ? `, patch ${r.patch}` : ''}`;
   const counts =
     r.strategy === 'exhaustive'
-      ? `${r.states.toLocaleString('en-US')} states, ${r.transitions.toLocaleString('en-US')} transitions, depth ${r.depth}`
+      ? `${r.states.toLocaleString('en-US')} states, ${r.transitions.toLocaleString('en-US')} transitions${r.slept ? ` (${r.slept.toLocaleString('en-US')} skipped by sleep sets)` : ''}, depth ${r.depth}`
       : `${r.executions.toLocaleString('en-US')} executions, ${r.steps.toLocaleString('en-US')} steps${r.states ? `, ${r.states.toLocaleString('en-US')} distinct states` : ''}`;
   const lines = [head];
   if (r.violation) {
@@ -240,6 +240,7 @@ async function cmdExplore(args: string[]): Promise<number> {
       cpus: { type: 'string' },
       strategy: { type: 'string' },
       symmetry: { type: 'boolean' },
+      'no-por': { type: 'boolean' },
       seed: { type: 'string' },
       'max-executions': { type: 'string' },
       'max-steps': { type: 'string' },
@@ -282,6 +283,7 @@ async function cmdExplore(args: string[]): Promise<number> {
         patch,
         strategy,
         symmetry: !!values.symmetry,
+        por: !values['no-por'],
         seed,
         maxExecutions: intOpt(values['max-executions'], 'max-executions', 1),
         maxSteps: intOpt(values['max-steps'], 'max-steps', 1),

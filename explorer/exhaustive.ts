@@ -4,12 +4,23 @@
  * (store.ts); a state's index is its place in the breadth-first queue, so the first violation
  * found has a shortest counterexample. Parent pointers give the path back.
  *
- * Reductions: --symmetry canonicalises states under permutations of interchangeable threads.
- * Partial-order reduction is not applied to the stored states: every step of these protocols
- * touches a shared word, and the state counts must stay comparable with SPIN's.
+ * Reductions that keep the verdict exact:
+ * - --symmetry canonicalises states under permutations of interchangeable threads;
+ * - partial-order reduction with sleep sets (Godefroid 1996), on by default: after exploring a
+ *   step of thread t, the steps explored before it at the same state that are independent of t
+ *   are not explored again after t (they would reach the same states in the other order).
+ *   Sleep sets never remove states, only transitions, so `states` is unchanged (tests check it
+ *   on every scenario and mutant). With state caching, a state reached again with a smaller
+ *   sleep set is expanded again for what it had skipped.
+ *   Independence: two steps of different threads are independent when their footprints are
+ *   disjoint. A footprint is what the primitive declares it touches (the object, the sleep
+ *   channel, the lock), the objects the step actually wrote (measured), and the thread's LWKT
+ *   tokens. This relies on SPEC's step rule — every unlocked access to shared state is a
+ *   primitive — so local code only reads what its own locks protect.
  */
 import { StateCodec } from '../impl/sim/encode.ts';
-import { choiceThread } from '../impl/sim/kernel.ts';
+import { choiceThread, type Sim } from '../impl/sim/kernel.ts';
+import { objectId } from '../impl/sim/world.ts';
 import { Checker, type Violation } from './checker.ts';
 import { IntVec, StateStore } from './store.ts';
 import { buildSim, type RunSpec } from './setup.ts';
@@ -27,11 +38,80 @@ export interface SearchOutcome {
   path: number[] | null;
   coverage: Map<string, MachineCoverage>;
   bytes: number;
+  /** Transitions not taken thanks to sleep sets. */
+  slept: number;
 }
 
 const tick = () => new Promise<void>((r) => setImmediate(r));
 
-export async function exhaustive(spec: RunSpec, symmetry: boolean, maxSteps: number | null, ctl: ExploreControl): Promise<SearchOutcome> {
+/** Footprints as 31-bit masks of object ids (ids beyond 31 share bits: conservative). */
+const bit = (id: number): number => 1 << id % 31;
+
+/** Sleep sets: per state, a list of [thread id, read mask, write mask] triples, in a side array. */
+class SleepSets {
+  private readonly off = new IntVec();
+  private readonly data = new IntVec();
+  private used = 1; // offset 0 means "empty"
+
+  get(i: number, out: number[]): number[] {
+    out.length = 0;
+    const o = this.off.a.length > i ? this.off.get(i) : 0;
+    if (o === 0) return out;
+    const n = this.data.get(o);
+    for (let k = 0; k < 3 * n; k++) out.push(this.data.get(o + 1 + k));
+    return out;
+  }
+
+  set(i: number, z: number[]): void {
+    if (z.length === 0) {
+      this.off.set(i, 0);
+      return;
+    }
+    const o = this.used;
+    this.data.set(o, z.length / 3);
+    for (let k = 0; k < z.length; k++) this.data.set(o + 1 + k, z[k]);
+    this.used += 1 + z.length;
+    this.off.set(i, o);
+  }
+}
+
+function hasThread(z: number[], tid: number): boolean {
+  for (let k = 0; k < z.length; k += 3) if (z[k] === tid) return true;
+  return false;
+}
+
+/** Two steps conflict when one writes what the other reads or writes. */
+const conflict = (r1: number, w1: number, r2: number, w2: number): boolean => (w1 & (r2 | w2)) !== 0 || (w2 & r1) !== 0;
+
+/**
+ * The write footprint of the step thread `tid` just took: what its primitive touches (unless
+ * the primitive only reads), what it actually wrote, its tokens; a spawn conflicts with all.
+ */
+function writeMask(sim: Sim, codec: StateCodec, tid: number, touched: object[], readOnly: boolean, tokensBefore: object[], scratch: number[]): number {
+  let m = 0;
+  if (!readOnly) m |= objMask(touched);
+  for (const id of codec.worldWrites(scratch)) m |= bit(id);
+  for (const tok of tokensBefore) m |= bit(objectId(tok) ?? 0);
+  const t = sim.threads[tid];
+  if (t && !t.done) for (const h of t.tokens) m |= bit(objectId(h.tok) ?? 0);
+  if (sim.threads.length > codecThreadCount(codec)) m = -1; // spawned a thread: conflicts with everything
+  return m;
+}
+
+function codecThreadCount(codec: StateCodec): number {
+  return codec.decodedThreads;
+}
+
+function objMask(objs: object[]): number {
+  let m = 0;
+  for (const o of objs) {
+    const id = objectId(o);
+    m |= id === undefined ? -1 : bit(id);
+  }
+  return m;
+}
+
+export async function exhaustive(spec: RunSpec, symmetry: boolean, maxSteps: number | null, ctl: ExploreControl, por = true): Promise<SearchOutcome> {
   const t0 = performance.now();
   const sim = buildSim(spec);
   const checker = new Checker(sim, spec.scenario.domains);
@@ -40,6 +120,8 @@ export async function exhaustive(spec: RunSpec, symmetry: boolean, maxSteps: num
   const parent = new IntVec();
   const choiceIn = new IntVec();
   const depthOf = new IntVec();
+  const expanded = new IntVec();
+  const sleep = new SleepSets();
   const cov = checker.conformance.coverage;
 
   const pathTo = (i: number): number[] => {
@@ -47,6 +129,10 @@ export async function exhaustive(spec: RunSpec, symmetry: boolean, maxSteps: num
     for (let k = i; k > 0; k = parent.get(k)) p.push(choiceIn.get(k));
     return p.reverse();
   };
+  let transitions = 0;
+  let slept = 0;
+  let maxDepth = 0;
+  let boundHit = false;
   const done = (o: Partial<SearchOutcome>): SearchOutcome => ({
     complete: false,
     states: store.count,
@@ -57,12 +143,10 @@ export async function exhaustive(spec: RunSpec, symmetry: boolean, maxSteps: num
     path: null,
     coverage: cov,
     bytes: store.bytes,
+    slept,
     ...o,
   });
 
-  let transitions = 0;
-  let maxDepth = 0;
-  let boundHit = false;
   const initViolation = checker.checkInitial();
   store.add(codec.encode());
   parent.set(0, -1);
@@ -70,24 +154,39 @@ export async function exhaustive(spec: RunSpec, symmetry: boolean, maxSteps: num
   if (initViolation) return done({ violation: initViolation, path: [] });
 
   const choices: number[] = [];
+  const z: number[] = [];
+  const explored: number[] = [];
+  const zc: number[] = [];
+  const zold: number[] = [];
+  const scratch: number[] = [];
+  const revisit: number[] = [];
+  let rv = 0;
   let lastYield = performance.now();
   const deadline = ctl.timeLimit !== null ? t0 + ctl.timeLimit * 1000 : Infinity;
-  for (let i = 0; i < store.count; i++) {
-    if ((i & 255) === 0) {
+  let next = 0;
+  for (let iter = 0; ; iter++) {
+    let i: number;
+    if (next < store.count) i = next++;
+    else if (rv < revisit.length) i = revisit[rv++];
+    else break;
+    if ((iter & 255) === 0) {
       const now = performance.now();
       if (now - lastYield > 100) {
         await tick();
         lastYield = performance.now();
-        ctl.onProgress?.({ states: store.count, transitions, executions: 1, depth: depthOf.get(i), queue: store.count - i, seconds: (now - t0) / 1000, fraction: null });
+        ctl.onProgress?.({ states: store.count, transitions, executions: 1, depth: depthOf.get(i), queue: store.count - next, seconds: (now - t0) / 1000, fraction: null });
       }
       if (ctl.abort.aborted) return done({ stopped: 'interrupted' });
       if (now > deadline) return done({ stopped: 'time-limit' });
     }
     const s = store.get(i);
     const depth = depthOf.get(i);
+    const firstVisit = expanded.a.length <= i || expanded.get(i) === 0;
+    expanded.set(i, 1);
     codec.decode(s);
     sim.choices(choices);
     if (choices.length === 0) {
+      if (!firstVisit) continue;
       const v = checker.deadlock();
       if (v) return done({ violation: v, path: pathTo(i) });
       continue;
@@ -96,21 +195,75 @@ export async function exhaustive(spec: RunSpec, symmetry: boolean, maxSteps: num
       boundHit = true;
       continue;
     }
-    const n = choices.length;
+    if (por) sleep.get(i, z);
+    else z.length = 0;
+    explored.length = 0;
     const cs = choices.slice();
-    for (let k = 0; k < n; k++) {
-      const c = cs[k];
-      if (k > 0) codec.restoreAfterStep(choiceThread(cs[k - 1]));
-      const v = checker.step(c);
-      transitions++;
-      if (v) return done({ violation: v, path: [...pathTo(i), c], depth: Math.max(maxDepth, depth + 1) });
-      const r = store.add(codec.encode(choiceThread(c)));
-      if (r >= 0) {
-        parent.set(r, i);
-        choiceIn.set(r, c);
-        depthOf.set(r, depth + 1);
-        if (depth + 1 > maxDepth) maxDepth = depth + 1;
+    let last = -1;
+    for (let k = 0; k < cs.length; ) {
+      const tid = choiceThread(cs[k]);
+      let end = k;
+      while (end < cs.length && choiceThread(cs[end]) === tid) end++;
+      if (hasThread(z, tid)) {
+        slept += end - k;
+        k = end;
+        continue;
       }
+      let rmask = 0;
+      let wmask = 0;
+      const children: number[] = [];
+      for (let v = k; v < end; v++) {
+        const c = cs[v];
+        if (last >= 0) codec.restoreAfterStep(last);
+        const t = sim.threads[tid];
+        const prim = t.prim!;
+        const touched = por ? prim.touches(t.args!, t, sim) : [];
+        const tokensBefore = por ? t.tokens.map((h) => h.tok as object) : [];
+        const vio = checker.step(c);
+        last = tid;
+        transitions++;
+        if (vio) return done({ violation: vio, path: [...pathTo(i), c], depth: Math.max(maxDepth, depth + 1) });
+        const enc = codec.encode(tid);
+        if (por) {
+          const readOnly = prim.kind === 'read';
+          if (readOnly) rmask |= objMask(touched);
+          wmask |= writeMask(sim, codec, tid, touched, readOnly, tokensBefore, scratch);
+        }
+        const r = store.add(enc);
+        if (r >= 0) {
+          parent.set(r, i);
+          choiceIn.set(r, c);
+          depthOf.set(r, depth + 1);
+          if (depth + 1 > maxDepth) maxDepth = depth + 1;
+          children.push(r, 1);
+        } else {
+          children.push(-r - 1, 0);
+        }
+      }
+      if (por) {
+        // Children inherit the sleeping and earlier-explored steps that are independent of t.
+        zc.length = 0;
+        for (let q = 0; q < z.length; q += 3) if (!conflict(z[q + 1], z[q + 2], rmask, wmask)) zc.push(z[q], z[q + 1], z[q + 2]);
+        for (let q = 0; q < explored.length; q += 3) if (!conflict(explored[q + 1], explored[q + 2], rmask, wmask)) zc.push(explored[q], explored[q + 1], explored[q + 2]);
+        for (let q = 0; q < children.length; q += 2) {
+          const ci = children[q];
+          if (children[q + 1] === 1) {
+            sleep.set(ci, zc);
+            continue;
+          }
+          // Reached again: it may now explore only what every arrival left awake.
+          sleep.get(ci, zold);
+          let subset = true;
+          for (let a = 0; a < zold.length; a += 3) if (!hasThread(zc, zold[a])) subset = false;
+          if (subset) continue;
+          const inter: number[] = [];
+          for (let a = 0; a < zold.length; a += 3) if (hasThread(zc, zold[a])) inter.push(zold[a], zold[a + 1], zold[a + 2]);
+          sleep.set(ci, inter);
+          if (ci < next) revisit.push(ci);
+        }
+        explored.push(tid, rmask, wmask);
+      }
+      k = end;
     }
   }
   return done({ complete: !boundHit, stopped: boundHit ? 'step-bound' : null });

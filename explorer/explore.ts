@@ -14,6 +14,8 @@ export interface ExploreOptions extends RunSpec {
   seed: number;
   maxExecutions: number | null;
   maxSteps: number | null;
+  /** exhaustive: partial-order reduction with sleep sets (default on). */
+  por?: boolean;
 }
 
 /** The coverage sets behind each result's counts, for unions over several runs. */
@@ -43,10 +45,12 @@ export async function explore(opts: ExploreOptions, ctl: ExploreControl): Promis
   let workload: string[] | null = opts.workload ?? null;
   let coverage: Map<string, MachineCoverage>;
   let canonical = false;
+  let slept = 0;
 
   if (opts.strategy === 'exhaustive') {
-    const r = await exhaustive(opts, opts.symmetry, opts.maxSteps, ctl);
+    const r = await exhaustive(opts, opts.symmetry, opts.maxSteps, ctl, opts.por ?? true);
     ({ complete, states, transitions, depth, stopped, violation, path, coverage } = r);
+    slept = r.slept;
     executions = 1;
     steps = transitions;
     canonical = true;
@@ -74,6 +78,8 @@ export async function explore(opts: ExploreOptions, ctl: ExploreControl): Promis
     strategy: opts.strategy,
     seed: opts.seed,
     symmetry: opts.symmetry,
+    por: opts.strategy === 'exhaustive' ? (opts.por ?? true) : false,
+    slept,
     patch: opts.patch?.file ?? null,
     complete: complete && !violation,
     states,

@@ -13,6 +13,9 @@ export interface ExploreResult {
   strategy: Strategy;
   seed: number;
   symmetry: boolean;
+  /** Partial-order reduction (sleep sets) was on; `slept` transitions were skipped by it. */
+  por: boolean;
+  slept: number;
   patch: string | null;
   complete: boolean;
   states: number;

@@ -25,11 +25,16 @@ const SPIN: [number, number, number, number][] = [
 describe('exhaustive search agrees with SPIN on bio-track', () => {
   for (const [ios, waiters, states, spinTransitions] of SPIN) {
     it(`ios=${ios} waiters=${waiters}: ${states} states`, async () => {
+      // Without reduction the transitions match too; sleep sets skip transitions, never states.
+      const full = await run('bio-track', { ios, waiters }, { por: false });
+      expect(full.violation).toBeNull();
+      expect(full.complete).toBe(true);
+      expect(full.states).toBe(states);
+      expect(full.transitions).toBe(spinTransitions - 1);
       const r = await run('bio-track', { ios, waiters });
-      expect(r.violation).toBeNull();
-      expect(r.complete).toBe(true);
       expect(r.states).toBe(states);
-      expect(r.transitions).toBe(spinTransitions - 1);
+      expect(r.transitions + r.slept).toBeGreaterThanOrEqual(r.transitions);
+      expect(r.transitions).toBeLessThanOrEqual(full.transitions);
     });
   }
 });
@@ -85,6 +90,30 @@ describe('--symmetry', () => {
       expect(sym.violation?.id, m.meta.id).toBe(plain.violation?.id);
       expect(sym.violation?.trace.steps.length, m.meta.id).toBe(plain.violation?.trace.steps.length);
     }
+  });
+});
+
+describe('partial-order reduction (sleep sets)', () => {
+  it('visits exactly the same states and reaches the same verdicts, on every scenario and mutant', async () => {
+    for (const s of scenarioRegistry) {
+      const on = await run(s.name, {});
+      const off = await run(s.name, {}, { por: false });
+      expect(on.states, s.name).toBe(off.states);
+      expect(on.violation).toBeNull();
+      expect(on.transitions).toBeLessThanOrEqual(off.transitions);
+    }
+    for (const m of await loadMutants()) {
+      const on = await run(m.meta.scenario, m.meta.params, { patch: m.patch });
+      const off = await run(m.meta.scenario, m.meta.params, { patch: m.patch, por: false });
+      expect(on.violation === null, m.meta.id).toBe(off.violation === null);
+      if (on.violation) expect(m.meta.killedBy, m.meta.id).toContain(on.violation.id);
+      if (!on.violation) expect(on.states, m.meta.id).toBe(off.states);
+    }
+  });
+
+  it('skips transitions when threads touch different objects', async () => {
+    const r = await run('bio-track', { ios: 3, waiters: 2 });
+    expect(r.slept).toBeGreaterThan(0);
   });
 });
 

@@ -133,6 +133,10 @@ export class StateCodec {
   private readonly out = new ByteBuf();
   private readonly scratch: ByteBuf[] = [];
   private readonly reader = new ByteReader(new Uint8Array(0));
+  private readonly decObjEnd: number[] = [];
+  private readonly encObjEnd: number[] = [];
+  private decWorldStart = 0;
+  private encWorldStart = 0;
   private decoded: Uint8Array | null = null;
   private decodedN = 0;
   private worldOff = 0;
@@ -376,6 +380,11 @@ export class StateCodec {
 
   // ---------------------------------------------------------------- whole states
 
+  /** Threads in the state last decoded. */
+  get decodedThreads(): number {
+    return this.decodedN;
+  }
+
   /** Encodes the simulator's current state; the returned view is valid until the next call. */
   encode(steppedThread = -1): Uint8Array {
     this.stepped = this.decoded ? steppedThread : -1;
@@ -399,9 +408,12 @@ export class StateCodec {
     b.uvar(n);
     for (let nt = 0; nt < n; nt++) b.uvar(this.descOf(threads[perm ? perm[nt] : nt]));
     const world = sim.world;
+    const ends = this.encObjEnd;
+    this.encWorldStart = b.len;
     for (let i = 0; i < world.objects.length; i++) {
       const o = world.objects[i] as Record<string, unknown>;
       for (const f of world.fields[i]) this.value(b, o[f]);
+      ends[i] = b.len;
     }
     for (let nt = 0; nt < n; nt++) this.threadInto(b, perm ? perm[nt] : nt);
     this.rename = null;
@@ -475,11 +487,38 @@ export class StateCodec {
   private readWorld(r: ByteReader): void {
     const world = this.sim.world;
     const objs = world.objects;
+    const ends = this.decObjEnd;
+    this.decWorldStart = r.pos;
     for (let i = 0; i < objs.length; i++) {
       const o = objs[i] as Record<string, unknown>;
       const fs = world.fields[i];
       for (let j = 0; j < fs.length; j++) o[fs[j]] = this.readValue(r);
+      ends[i] = r.pos;
     }
+  }
+
+  /**
+   * The registered objects whose encoding differs between the state last decoded and the one
+   * last encoded: what a step wrote (for partial-order reduction). Returned as object ids.
+   */
+  worldWrites(out: number[]): number[] {
+    out.length = 0;
+    const a = this.decoded;
+    const b = this.out.buf;
+    if (!a) return out;
+    let pa = this.decWorldStart;
+    let pb = this.encWorldStart;
+    const n = this.sim.world.objects.length;
+    for (let i = 0; i < n; i++) {
+      const ea = this.decObjEnd[i];
+      const eb = this.encObjEnd[i];
+      let same = ea - pa === eb - pb;
+      for (let k = 0; same && k < ea - pa; k++) if (a[pa + k] !== b[pb + k]) same = false;
+      if (!same) out.push(i);
+      pa = ea;
+      pb = eb;
+    }
+    return out;
   }
 }
 
