@@ -49,6 +49,9 @@ export function compileKernelModule(text, fileName, runtimeSpecifier) {
 
   /** @param {ts.Node} node */
   function visit(node) {
+    if (ts.isMethodDeclaration(node) && node.asteriskToken && node.body && !ts.isObjectLiteralExpression(node.parent)) {
+      throw err(sf, node, 'kernel generator methods are supported in object literals (a patch module\'s default export), not in classes');
+    }
     if (ts.isMethodDeclaration(node) && node.asteriskToken && node.body) {
       // `{ *bio_track_rel(track) { ... } }` in a patch module's default export
       if (!ts.isIdentifier(node.name) && !ts.isStringLiteral(node.name)) throw err(sf, node, 'a kernel generator method needs a plain name');
@@ -64,9 +67,12 @@ export function compileKernelModule(text, fileName, runtimeSpecifier) {
       if (ts.isFunctionDeclaration(node)) {
         if (!node.name) throw err(sf, node, 'a kernel generator declaration needs a name');
         const mods = (node.modifiers ?? []).map((m) => m.getText(sf)).join(' ');
-        const stub = `${mods ? mods + ' ' : ''}function ${name}(..._args: any[]): any { return __vfsm_rt.directCall(${JSON.stringify(name)}); }\n` +
-          `__vfsm_rt.defineProc(${name} as any, ${compiled});`;
-        edits.push({ start: node.getStart(sf), end: node.end, text: isTs ? stub : stub.replace(/: any/g, '').replace(/ as any/g, '') });
+        const stub = isTs
+          ? `${mods ? mods + ' ' : ''}function ${name}(..._args: any[]): any { return __vfsm_rt.directCall(${JSON.stringify(name)}); }\n` +
+            `__vfsm_rt.defineProc(${name} as any, ${compiled});`
+          : `${mods ? mods + ' ' : ''}function ${name}(..._args) { return __vfsm_rt.directCall(${JSON.stringify(name)}); }\n` +
+            `__vfsm_rt.defineProc(${name}, ${compiled});`;
+        edits.push({ start: node.getStart(sf), end: node.end, text: stub });
       } else {
         edits.push({ start: node.getStart(sf), end: node.end, text: `__vfsm_rt.procExpr(${compiled})` });
       }
@@ -89,6 +95,19 @@ export function compileKernelModule(text, fileName, runtimeSpecifier) {
 function err(sf, node, msg) {
   const { line, character } = sf.getLineAndCharacterOfPosition(node.getStart(sf));
   return new KernelCompileError(`${sf.fileName}:${line + 1}:${character + 1}: ${msg}`);
+}
+
+/**
+ * Does an optional chain (`a?.b(...)`, `a?.[i]`) contain a yield* that its short-circuit would
+ * skip? (A yield in the chain's base is evaluated anyway and is fine.)
+ * @param {ts.Expression} n @param {{ hasYield(n: ts.Node): boolean }} c
+ */
+function optionalChainSkipsYield(n, c) {
+  if (!(n.flags & ts.NodeFlags.OptionalChain)) return false;
+  if (ts.isCallExpression(n)) return n.arguments.some((a) => c.hasYield(a)) || optionalChainSkipsYield(n.expression, c);
+  if (ts.isElementAccessExpression(n)) return c.hasYield(n.argumentExpression) || optionalChainSkipsYield(n.expression, c);
+  if (ts.isPropertyAccessExpression(n)) return optionalChainSkipsYield(n.expression, c);
+  return false;
 }
 
 /** @param {ts.Node} n */
@@ -211,6 +230,15 @@ class ProcCompiler {
     walk(node);
   }
 
+  /**
+   * Records a use of every local named in lowered expression text (conservatively: property
+   * names that happen to match a local also count).
+   * @param {string} text
+   */
+  usesInText(text) {
+    for (const m of text.matchAll(/(^|[^.\w$])([A-Za-z_$][\w$]*)/g)) this.use(m[2]);
+  }
+
   newTemp() {
     const name = `__t${this.ntemps++}`;
     this.addSlot(name);
@@ -246,12 +274,9 @@ class ProcCompiler {
       if (isFunctionLike(n)) {
         if ((ts.isFunctionExpression(n) || ts.isFunctionDeclaration(n)) && n.asteriskToken) throw this.err(n, 'nested generator functions are not supported');
         if (ts.isFunctionDeclaration(n) || ts.isClassDeclaration(n)) throw this.err(n, 'declare helper functions and classes at module level, not inside a kernel function');
-        // A closure may be passed inline (a callback used within the step), but not kept: the
-        // frame's locals are reloaded after every call site, so a kept closure would see stale ones.
-        const p = n.parent;
-        if (p && ((ts.isVariableDeclaration(p) && p.initializer === n) || (ts.isBinaryExpression(p) && p.right === n && p.operatorToken.kind === ts.SyntaxKind.EqualsToken))) {
-          throw this.err(n, 'a closure may not be stored in a variable inside a kernel function (pass it inline, or declare it at module level)');
-        }
+        // A closure that uses the frame's locals may only be passed directly as a call argument
+        // (a callback used within the step): the locals are reloaded after every call site, so
+        // a closure kept anywhere would see stale copies. Checked once all locals are known.
         this.closures.push(n);
         return;
       }
@@ -283,8 +308,19 @@ class ProcCompiler {
       ts.forEachChild(n, checkTry);
     };
     checkTry(this.fn.body);
-    // A closure must not assign the kernel function's locals (it would write a stale copy).
+    // A closure must not assign the kernel function's locals (it would write a stale copy), and
+    // one that reads them must be an immediate call argument.
     for (const c of this.closures) {
+      let reads = false;
+      const look = (/** @type {ts.Node} */ x) => {
+        if (ts.isIdentifier(x) && this.slots.has(x.text) && !(x.parent && ts.isPropertyAccessExpression(x.parent) && x.parent.name === x)) reads = true;
+        ts.forEachChild(x, look);
+      };
+      look(c);
+      const p = c.parent;
+      if (reads && !(p && ts.isCallExpression(p) && p.arguments.includes(/** @type {ts.Expression} */ (c)))) {
+        throw this.err(c, 'a closure that uses the locals of a kernel function may only be passed directly as a call argument (it would see stale locals after a yield*)');
+      }
       const bad = (/** @type {ts.Node} */ x) => {
         let target = null;
         if ((ts.isPrefixUnaryExpression(x) || ts.isPostfixUnaryExpression(x)) && (x.operator === ts.SyntaxKind.PlusPlusToken || x.operator === ts.SyntaxKind.MinusMinusToken)) target = x.operand;
@@ -370,27 +406,33 @@ class ProcCompiler {
   operands(nodes) {
     let last = -1;
     nodes.forEach((n, i) => { if (this.hasYield(n)) last = i; });
-    return nodes.map((n, i) => {
+    const texts = nodes.map((n, i) => {
       const t = this.expr(n);
       if (i < last && !this.isStable(n, nodes.slice(i + 1, last + 1))) {
         const tmp = this.newTemp();
         this.emit(`${tmp} = ${t};`);
         this.def(tmp);
-        this.use(tmp);
         return tmp;
       }
       return t;
     });
+    // The texts are placed in the block current now (after the last call site): record their
+    // uses here too, so liveness keeps them across that site.
+    for (let i = 0; i < last; i++) this.usesInText(texts[i]);
+    return texts;
   }
 
   /**
-   * Literals do not change across a call site, nor do locals that no later operand updates (a
-   * callee cannot touch this frame's locals).
+   * Literals and module-level names do not change across a call site, nor do locals that no
+   * later operand updates (a callee cannot touch this frame's locals).
    * @param {ts.Expression} n @param {readonly ts.Expression[]} later
    */
   isStable(n, later) {
     if (ts.isLiteralExpression(n) || n.kind === ts.SyntaxKind.TrueKeyword || n.kind === ts.SyntaxKind.FalseKeyword || n.kind === ts.SyntaxKind.NullKeyword) return true;
-    if (!ts.isIdentifier(n) || !this.slots.has(n.text)) return false;
+    if (!ts.isIdentifier(n)) return false;
+    // Module-level names (imports, constants, helpers like Math) are constants to kernel code:
+    // all shared state lives in registered objects.
+    if (!this.slots.has(n.text)) return true;
     const name = n.text;
     let updated = false;
     const walk = (/** @type {ts.Node} */ x) => {
@@ -457,20 +499,43 @@ class ProcCompiler {
       if (op >= ts.SyntaxKind.FirstAssignment && op <= ts.SyntaxKind.LastAssignment) {
         const opText = n.operatorToken.getText(this.sf);
         const lhs = n.left;
+        if (op === ts.SyntaxKind.QuestionQuestionEqualsToken || op === ts.SyntaxKind.BarBarEqualsToken || op === ts.SyntaxKind.AmpersandAmpersandEqualsToken) {
+          throw this.err(n, 'logical assignment (??= ||= &&=) around yield* is not supported: write the if');
+        }
         if (ts.isIdentifier(lhs)) {
           // Inside the yield path the assignment is evaluated unconditionally where its text is
           // placed (short-circuits and ?: were lowered to blocks), so `x = ...` kills x.
-          if (op !== ts.SyntaxKind.EqualsToken) this.use(lhs.text);
+          if (op === ts.SyntaxKind.EqualsToken) {
+            const r = this.expr(n.right);
+            this.def(lhs.text);
+            return `(${lhs.text} = ${r})`;
+          }
+          // `x op= rhs` reads x before rhs: for a local nothing can change it meanwhile; a
+          // module-level variable is read into a temporary first.
+          if (this.slots.has(lhs.text)) {
+            const r = this.expr(n.right);
+            this.use(lhs.text);
+            this.def(lhs.text);
+            return `(${lhs.text} ${opText} ${r})`;
+          }
+          const old = this.newTemp();
+          this.emit(`${old} = ${lhs.text};`);
+          this.def(old);
           const r = this.expr(n.right);
-          this.def(lhs.text);
-          return `(${lhs.text} ${opText} ${r})`;
+          this.use(old);
+          return `(${lhs.text} = ${old} ${opText.slice(0, -1)} ${r})`;
         }
         if (ts.isPropertyAccessExpression(lhs) || ts.isElementAccessExpression(lhs)) {
           // JavaScript evaluates the target (and, for `op=`, reads its old value) before the
           // right-hand side: save both before the right side's call site.
-          const o = this.newTemp();
-          this.emit(`${o} = ${this.expr(lhs.expression)};`);
-          this.def(o);
+          // A local target object cannot change across the call site: use it as is (copying it
+          // would make two locals share one array, which state capture does not allow).
+          const direct = ts.isIdentifier(lhs.expression) && this.slots.has(lhs.expression.text) && this.isStable(lhs.expression, [n.right]);
+          const o = direct ? /** @type {ts.Identifier} */ (lhs.expression).text : this.newTemp();
+          if (!direct) {
+            this.emit(`${o} = ${this.expr(lhs.expression)};`);
+            this.def(o);
+          }
           let target = `${o}.${ts.isPropertyAccessExpression(lhs) ? lhs.name.text : ''}`;
           if (ts.isElementAccessExpression(lhs)) {
             const k = this.newTemp();
@@ -530,6 +595,9 @@ class ProcCompiler {
       this.setCur(join);
       this.use(t);
       return t;
+    }
+    if ((ts.isCallExpression(n) || ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n)) && optionalChainSkipsYield(n, this)) {
+      throw this.err(n, 'yield* inside an optional chain (?.) is not supported: it could be skipped; write the if');
     }
     if (ts.isCallExpression(n)) {
       const call = n.questionDotToken ? '?.(' : '(';

@@ -34,7 +34,7 @@ export interface Frame {
 export interface SiteInfo {
   /** Source line of the call site in the TypeScript module. */
   line: number;
-  /** The seed citation on that line (e.g. 'vfs_bio.c:547'), or the procedure's. */
+  /** The seed citation on (or just above) that line, e.g. 'vfs_bio.c:547'; else 'file.ts:line'. */
   cite: string;
   /** The call as written, for traces. */
   text: string;

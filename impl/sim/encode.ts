@@ -144,6 +144,11 @@ export class StateCodec {
   private readonly threadEnd: number[] = [];
   private readonly threadHasRef: boolean[] = [];
   private sawThreadRef = false;
+  private sawArray = false;
+  private readonly threadHasArray: boolean[] = [];
+  /** Arrays met by the encode in progress (the single-owner check), or null. */
+  private arraysSeen: Set<unknown[]> | null = null;
+  private readonly aliasCheck = new Set<unknown[]>();
   /** The thread that stepped since the last decode/restore (-1: unknown, encode everything). */
   private stepped = -1;
   private readonly savedInterlock: (object | null)[] = [];
@@ -214,6 +219,12 @@ export class StateCodec {
           return;
         }
         if (Array.isArray(v)) {
+          // Arrays are encoded by value, so an array must have one owner: two references to it
+          // would decode as two arrays. (A shared queue is a registered object holding one.)
+          if (this.arraysSeen) {
+            if (this.arraysSeen.has(v)) throw new Error('state capture: one array is referenced from two places; give it a single owner (a registered object holding it)');
+            this.arraysSeen.add(v);
+          }
           b.byte(T_ARRAY);
           b.uvar(v.length);
           for (const x of v) this.value(b, x);
@@ -252,6 +263,7 @@ export class StateCodec {
         this.sawThreadRef = true;
         return this.sim.threads[r.uvar()];
       case T_ARRAY: {
+        this.sawArray = true;
         const n = r.uvar();
         const a = new Array<unknown>(n);
         for (let i = 0; i < n; i++) a[i] = this.readValue(r);
@@ -281,7 +293,8 @@ export class StateCodec {
       k !== this.stepped &&
       k < this.decodedN &&
       t.interlock === this.savedInterlock[k] &&
-      !(this.rename !== null && this.threadHasRef[k])
+      !(this.rename !== null && this.threadHasRef[k]) &&
+      !this.threadHasArray[k]
     ) {
       b.bytes(this.decoded!, this.threadOff[k], this.threadEnd[k]);
       return;
@@ -405,6 +418,8 @@ export class StateCodec {
     }
     const b = this.out;
     b.reset();
+    this.arraysSeen = this.aliasCheck;
+    this.aliasCheck.clear();
     b.uvar(n);
     for (let nt = 0; nt < n; nt++) b.uvar(this.descOf(threads[perm ? perm[nt] : nt]));
     const world = sim.world;
@@ -416,6 +431,7 @@ export class StateCodec {
       ends[i] = b.len;
     }
     for (let nt = 0; nt < n; nt++) this.threadInto(b, perm ? perm[nt] : nt);
+    this.arraysSeen = null;
     this.rename = null;
     this.stepped = -1;
     return b.view();
@@ -456,9 +472,11 @@ export class StateCodec {
       offs[k] = r.pos;
       const t = sim.threads[k];
       this.sawThreadRef = false;
+      this.sawArray = false;
       this.readThreadBody(r, t);
       this.threadEnd[k] = r.pos;
       this.threadHasRef[k] = this.sawThreadRef;
+      this.threadHasArray[k] = this.sawArray;
       il[k] = t.interlock;
     }
     this.decodedN = n;

@@ -153,6 +153,9 @@ export class Sim {
   step(choice: number): void {
     const t = this.threads[choiceThread(choice)];
     const variant = choiceVariant(choice);
+    if (!t || !this.isEnabled(t) || variant >= t.prim!.variants(t.args!, t, this)) {
+      throw new Error(`step: choice ${choiceThread(choice)}/${variant} is not enabled`);
+    }
     this.events.length = 0;
     this.notes.length = 0;
     const savedSim = CURRENT;
