@@ -27,7 +27,7 @@ commands:
   diagram MACHINE [--format mermaid|dot] [--out FILE]
   invariants [--json]                        the invariant catalog with seed citations
   scenarios [--json]                         scenarios, parameters and defaults
-  explore SCENARIO [--param k=v]... [--cpus N] [--strategy exhaustive|random|pct|fc] [--symmetry] [--no-por]
+  explore SCENARIO [--param k=v]... [--cpus N] [--strategy exhaustive|dpor|random|pct|fc] [--symmetry] [--no-por]
           [--seed S] [--max-executions N] [--max-steps N] [--time-limit SEC] [--patch FILE]
           [--trace-out FILE] [--json]
   replay TRACE.json [--json]                 re-execute a saved counterexample
@@ -120,7 +120,7 @@ export function summarize(r: ExploreResult): string {
   const counts =
     r.strategy === 'exhaustive'
       ? `${r.states.toLocaleString('en-US')} states, ${r.transitions.toLocaleString('en-US')} transitions${r.slept ? ` (${r.slept.toLocaleString('en-US')} skipped by sleep sets)` : ''}, depth ${r.depth}`
-      : `${r.executions.toLocaleString('en-US')} executions, ${r.steps.toLocaleString('en-US')} steps${r.states ? `, ${r.states.toLocaleString('en-US')} distinct states` : ''}`;
+      : `${r.executions.toLocaleString('en-US')} executions, ${r.steps.toLocaleString('en-US')} steps${r.states ? `, ${r.states.toLocaleString('en-US')} distinct states` : ''}${r.strategy === 'dpor' && r.complete ? ' (every Mazurkiewicz trace)' : ''}`;
   const lines = [head];
   if (r.violation) {
     lines.push(c.red(c.bold(`VIOLATION (${r.violation.kind} ${r.violation.id}) after ${counts}, ${r.seconds} s`)));

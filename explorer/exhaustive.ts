@@ -20,7 +20,7 @@
  */
 import { StateCodec } from '../impl/sim/encode.ts';
 import { choiceThread, type Sim } from '../impl/sim/kernel.ts';
-import { objectId } from '../impl/sim/world.ts';
+import { objectId, resourceId } from '../impl/sim/world.ts';
 import { Checker, type Violation } from './checker.ts';
 import { IntVec, StateStore } from './store.ts';
 import { buildSim, type RunSpec } from './setup.ts';
@@ -105,7 +105,7 @@ function codecThreadCount(codec: StateCodec): number {
 function objMask(objs: object[]): number {
   let m = 0;
   for (const o of objs) {
-    const id = objectId(o);
+    const id = resourceId(o);
     m |= id === undefined ? -1 : bit(id);
   }
   return m;

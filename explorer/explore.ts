@@ -2,6 +2,7 @@
 import { exhaustive } from './exhaustive.ts';
 import { sample } from './sampling.ts';
 import { fcExplore } from './fc.ts';
+import { dpor } from './dpor.ts';
 import { coverageReport, mergeCoverage, type CoverageReport, type MachineCoverage } from './conformance.ts';
 import { nameChoices, replay } from './trace.ts';
 import type { ExploreControl, ExploreResult, Strategy } from './result.ts';
@@ -54,6 +55,10 @@ export async function explore(opts: ExploreOptions, ctl: ExploreControl): Promis
     executions = 1;
     steps = transitions;
     canonical = true;
+  } else if (opts.strategy === 'dpor') {
+    const r = await dpor(opts, opts.maxExecutions ?? Number.MAX_SAFE_INTEGER, opts.maxSteps ?? 10_000, ctl);
+    ({ complete, states, transitions, executions, depth, stopped, violation, path, coverage } = r);
+    steps = transitions;
   } else if (opts.strategy === 'random' || opts.strategy === 'pct') {
     const r = await sample(opts, opts.strategy, opts.seed, opts.maxExecutions ?? 1000, opts.maxSteps ?? 1000, ctl);
     ({ states, transitions, executions, steps, depth, stopped, violation, path, coverage } = r);

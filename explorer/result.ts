@@ -2,8 +2,8 @@ import type { Violation } from './checker.ts';
 import type { CoverageReport } from './conformance.ts';
 import type { Trace } from './trace.ts';
 
-export type Strategy = 'exhaustive' | 'random' | 'pct' | 'fc';
-export const STRATEGIES: Strategy[] = ['exhaustive', 'random', 'pct', 'fc'];
+export type Strategy = 'exhaustive' | 'dpor' | 'random' | 'pct' | 'fc';
+export const STRATEGIES: Strategy[] = ['exhaustive', 'dpor', 'random', 'pct', 'fc'];
 
 /** `explore --json` (SPEC "The command-line interface"); field names are stable. */
 export interface ExploreResult {

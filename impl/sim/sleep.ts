@@ -14,6 +14,7 @@
 import { prim, type Kernel } from './prim.ts';
 import type { Sim, Thread } from './kernel.ts';
 import { EWOULDBLOCK } from './errno.ts';
+import { sleepQueueOf } from './world.ts';
 
 export const PINTERLOCKED = 0x00000400;
 export const PCATCH = 0x00000100;
@@ -24,7 +25,7 @@ const timeoutsOn = (sim: Sim): boolean => sim.options.timeouts !== false;
 export const tsleep_interlock = prim({
   name: 'tsleep_interlock',
   kind: 'sleep',
-  touches: ([ident]: [object, number]) => [ident],
+  touches: ([ident]: [object, number]) => [sleepQueueOf(ident)],
   exec: ([ident]: [object, number], t: Thread) => {
     t.interlock = ident;
   },
@@ -35,7 +36,7 @@ export const tsleep_wait = prim({
   name: 'tsleep',
   kind: 'sleep',
   sleeps: true,
-  touches: ([ident]: [object, number, string, number]) => [ident],
+  touches: ([ident]: [object, number, string, number]) => [sleepQueueOf(ident)],
   enabled: ([ident, , , timo]: [object, number, string, number], t: Thread, sim: Sim) =>
     t.interlock !== ident || (timo > 0 && timeoutsOn(sim)),
   exec: ([ident]: [object, number, string, number], t: Thread) => {
@@ -50,7 +51,7 @@ export const tsleep_wait = prim({
 export const wakeup = prim({
   name: 'wakeup',
   kind: 'wakeup',
-  touches: ([ident]: [object]) => [ident],
+  touches: ([ident]: [object]) => [sleepQueueOf(ident)],
   exec: ([ident]: [object], _t: Thread, sim: Sim) => {
     for (const u of sim.threads) if (u.interlock === ident) u.interlock = null;
   },
@@ -60,7 +61,7 @@ export const wakeup = prim({
 export const wakeup_one = prim({
   name: 'wakeup_one',
   kind: 'wakeup',
-  touches: ([ident]: [object]) => [ident],
+  touches: ([ident]: [object]) => [sleepQueueOf(ident)],
   exec: ([ident]: [object], _t: Thread, sim: Sim) => {
     for (const u of sim.threads) {
       if (u.interlock === ident) {

@@ -41,3 +41,29 @@ export class World {
 export function objectId(obj: object): number | undefined {
   return (obj as Registered)[OBJ_ID];
 }
+
+/**
+ * The sleep queue of a wait channel, as a resource distinct from the channel object's fields:
+ * tsleep_interlock, tsleep and wakeup touch the queue, not the word a waiter reads (the
+ * partial-order reductions need the difference: a load of bk_active commutes with another
+ * thread's tsleep_interlock on the same bio_track).
+ */
+export interface SleepQueue {
+  readonly sleepq: object;
+}
+const sleepQueues = new WeakMap<object, SleepQueue>();
+export function sleepQueueOf(chan: object): SleepQueue {
+  let q = sleepQueues.get(chan);
+  if (!q) sleepQueues.set(chan, (q = Object.freeze({ sleepq: chan })));
+  return q;
+}
+
+/** A small integer naming a resource for footprints: a registered object, or a sleep queue. */
+export function resourceId(o: object): number | undefined {
+  const q = (o as Partial<SleepQueue>).sleepq;
+  if (q !== undefined) {
+    const id = objectId(q);
+    return id === undefined ? undefined : 100_003 + id * 7;
+  }
+  return objectId(o);
+}
