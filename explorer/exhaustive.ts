@@ -80,6 +80,15 @@ function hasThread(z: number[], tid: number): boolean {
   return false;
 }
 
+/** Sleep-set entries renamed into a child's canonical numbering (perm[newTid] = oldTid). */
+function renameSleepers(z: number[], perm: number[]): number[] {
+  const inv: number[] = [];
+  for (let n = 0; n < perm.length; n++) inv[perm[n]] = n;
+  const out: number[] = [];
+  for (let k = 0; k < z.length; k += 3) out.push(inv[z[k]] ?? z[k], z[k + 1], z[k + 2]);
+  return out;
+}
+
 /** Two steps conflict when one writes what the other reads or writes. */
 const conflict = (r1: number, w1: number, r2: number, w2: number): boolean => (w1 & (r2 | w2)) !== 0 || (w2 & r1) !== 0;
 
@@ -212,6 +221,8 @@ export async function exhaustive(spec: RunSpec, symmetry: boolean, maxSteps: num
       let rmask = 0;
       let wmask = 0;
       const children: number[] = [];
+      /** Per child, its canonical numbering: perm[newTid] = tid here (symmetry renames threads). */
+      const perms: number[][] = [];
       for (let v = k; v < end; v++) {
         const c = cs[v];
         if (last >= 0) codec.restoreAfterStep(last);
@@ -229,6 +240,7 @@ export async function exhaustive(spec: RunSpec, symmetry: boolean, maxSteps: num
           if (readOnly) rmask |= objMask(touched);
           wmask |= writeMask(sim, codec, tid, touched, readOnly, tokensBefore, scratch);
         }
+        if (por && symmetry) perms.push(codec.lastPerm.slice());
         const r = store.add(enc);
         if (r >= 0) {
           parent.set(r, i);
@@ -247,17 +259,19 @@ export async function exhaustive(spec: RunSpec, symmetry: boolean, maxSteps: num
         for (let q = 0; q < explored.length; q += 3) if (!conflict(explored[q + 1], explored[q + 2], rmask, wmask)) zc.push(explored[q], explored[q + 1], explored[q + 2]);
         for (let q = 0; q < children.length; q += 2) {
           const ci = children[q];
+          // The child is stored in its own canonical thread numbering: rename the sleepers.
+          const zchild = symmetry ? renameSleepers(zc, perms[q / 2]) : zc;
           if (children[q + 1] === 1) {
-            sleep.set(ci, zc);
+            sleep.set(ci, zchild);
             continue;
           }
           // Reached again: it may now explore only what every arrival left awake.
           sleep.get(ci, zold);
           let subset = true;
-          for (let a = 0; a < zold.length; a += 3) if (!hasThread(zc, zold[a])) subset = false;
+          for (let a = 0; a < zold.length; a += 3) if (!hasThread(zchild, zold[a])) subset = false;
           if (subset) continue;
           const inter: number[] = [];
-          for (let a = 0; a < zold.length; a += 3) if (hasThread(zc, zold[a])) inter.push(zold[a], zold[a + 1], zold[a + 2]);
+          for (let a = 0; a < zold.length; a += 3) if (hasThread(zchild, zold[a])) inter.push(zold[a], zold[a + 1], zold[a + 2]);
           sleep.set(ci, inter);
           if (ci < next) revisit.push(ci);
         }

@@ -111,6 +111,15 @@ describe('partial-order reduction (sleep sets)', () => {
     }
   });
 
+  it('with --symmetry too (sleepers are renamed into each state\'s canonical numbering)', async () => {
+    for (const [ios, waiters] of [[2, 2], [3, 2], [4, 1]]) {
+      const on = await run('bio-track', { ios, waiters }, { symmetry: true });
+      const off = await run('bio-track', { ios, waiters }, { symmetry: true, por: false });
+      expect(on.states).toBe(off.states);
+      expect(on.slept).toBeGreaterThan(0);
+    }
+  });
+
   it('skips transitions when threads touch different objects', async () => {
     const r = await run('bio-track', { ios: 3, waiters: 2 });
     expect(r.slept).toBeGreaterThan(0);
