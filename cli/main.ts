@@ -15,6 +15,8 @@ import { formatTrace, replay, type NamedChoice } from '../explorer/trace.ts';
 import { loadPatch, PatchError } from '../explorer/patch.ts';
 import type { PatchSet } from '../explorer/setup.ts';
 import { ProgressBar, c, table } from './ui.ts';
+import { ModelError } from '../impl/sim/panic.ts';
+import { resolve as resolvePath } from 'node:path';
 
 /** Bad usage or bad input: printed as one line, exit code 2. */
 export class UsageError extends Error {}
@@ -27,7 +29,7 @@ commands:
   diagram MACHINE [--format mermaid|dot] [--out FILE]
   invariants [--json]                        the invariant catalog with seed citations
   scenarios [--json]                         scenarios, parameters and defaults
-  explore SCENARIO [--param k=v]... [--cpus N] [--strategy exhaustive|dpor|random|pct|fc] [--symmetry] [--no-por]
+  explore SCENARIO [--param k=v]... [--cpus N] [--strategy exhaustive|dpor|random|pct|fc] [--symmetry] [--por]
           [--seed S] [--max-executions N] [--max-steps N] [--time-limit SEC] [--patch FILE]
           [--trace-out FILE] [--json]
   replay TRACE.json [--json]                 re-execute a saved counterexample
@@ -140,8 +142,13 @@ function saveTrace(file: string, r: ExploreResult, patch: PatchSet | null): void
   const scenario = getScenario(r.scenario)!;
   const rep = replay({ scenario, params: r.params, cpus: r.cpus, patch, workload: r.violation.trace.workload }, r.violation.trace.choices);
   const meta = rep.itf['#meta'] as Record<string, unknown>;
-  meta.vfsmodel = { ...(meta.vfsmodel as object), strategy: r.strategy, seed: r.seed, patch: patch?.file ?? null };
-  writeFileSync(file, JSON.stringify(rep.itf, null, 2) + '\n');
+  // The patch path is stored absolute, so the trace replays from any directory.
+  meta.vfsmodel = { ...(meta.vfsmodel as object), strategy: r.strategy, seed: r.seed, patch: patch ? resolvePath(patch.file) : null };
+  try {
+    writeFileSync(file, JSON.stringify(rep.itf, null, 2) + '\n');
+  } catch (e) {
+    throw new UsageError(`cannot write ${file}: ${(e as Error).message.split('\n')[0]}`);
+  }
 }
 
 // ------------------------------------------------------------------ commands
@@ -240,7 +247,7 @@ async function cmdExplore(args: string[]): Promise<number> {
       cpus: { type: 'string' },
       strategy: { type: 'string' },
       symmetry: { type: 'boolean' },
-      'no-por': { type: 'boolean' },
+      por: { type: 'boolean' },
       seed: { type: 'string' },
       'max-executions': { type: 'string' },
       'max-steps': { type: 'string' },
@@ -255,6 +262,7 @@ async function cmdExplore(args: string[]): Promise<number> {
   for (const p of (values.param as string[] | undefined) ?? []) {
     const m = /^([A-Za-z_][\w-]*)=(.*)$/.exec(p);
     if (!m) throw new UsageError(`--param ${p}: expected k=v`);
+    if (m[1] in overrides) throw new UsageError(`--param ${m[1]} given twice`);
     overrides[m[1]] = m[2];
   }
   let params: Record<string, number>;
@@ -265,6 +273,7 @@ async function cmdExplore(args: string[]): Promise<number> {
   }
   const strategy = ((values.strategy as string | undefined) ?? 'exhaustive') as Strategy;
   if (!STRATEGIES.includes(strategy)) throw new UsageError(`--strategy ${strategy}: expected one of ${STRATEGIES.join(', ')}`);
+  if (strategy !== 'exhaustive' && (values.symmetry || values.por)) throw new UsageError(`--${values.symmetry ? 'symmetry' : 'por'} applies to the exhaustive strategy only`);
   const cpus = intOpt(values.cpus, 'cpus', 1) ?? scenario.defaultCpus;
   if (cpus > 8) throw new UsageError(`--cpus ${cpus}: at most 8`);
   const seed = intOpt(values.seed, 'seed', 0) ?? 1;
@@ -283,7 +292,7 @@ async function cmdExplore(args: string[]): Promise<number> {
         patch,
         strategy,
         symmetry: !!values.symmetry,
-        por: !values['no-por'],
+        por: !!values.por,
         seed,
         maxExecutions: intOpt(values['max-executions'], 'max-executions', 1),
         maxSteps: intOpt(values['max-steps'], 'max-steps', 1),
@@ -345,7 +354,7 @@ async function cmdReplay(args: string[]): Promise<number> {
     lines.push(reproduced ? c.green(`reproduced: ${expected ? `${expected.kind} ${expected.id}` : 'no violation'} after ${rep.executed} steps`) : c.red(`NOT reproduced (expected ${expected ? `${expected.kind} ${expected.id}` : 'no violation'})`));
     return lines.join('\n');
   });
-  return rep.violation ? 1 : 0;
+  return rep.violation || !reproduced ? 1 : 0;
 }
 
 async function cmdMutants(args: string[]): Promise<number> {
@@ -365,7 +374,10 @@ async function cmdMutants(args: string[]): Promise<number> {
       bar.message(`${m.meta.id} ...`);
       const { row, result } = await runMutant(m, ctl);
       rows.push(row);
-      if (values['trace-out'] && result.violation) saveTrace(String(values['trace-out']), result, m.patch);
+      if (values['trace-out']) {
+        if (result.violation) saveTrace(String(values['trace-out']), result, m.patch);
+        else process.stderr.write(`vfsmodel: ${m.meta.id} was not killed: no counterexample to save\n`);
+      }
       if (ctl.abort.aborted) break;
     }
   } finally {
@@ -380,7 +392,9 @@ async function cmdMutants(args: string[]): Promise<number> {
         ['id', 'mutant', 'expect', 'result', 'by', 'verdict', 'states', 'time'],
       ),
       '',
-      allOk ? c.green(`all ${rows.length} mutants meet their expectation`) : c.red(`${rows.filter((r) => !r.ok).length} mutant(s) do not meet their expectation`),
+      allOk
+        ? c.green(rows.length === 1 ? 'the mutant meets its expectation' : `all ${rows.length} mutants meet their expectation`)
+        : c.red(`${rows.filter((r) => !r.ok).length} mutant(s) do not meet their expectation`),
     ].join('\n'),
   );
   return allOk ? 0 : 1;
@@ -507,8 +521,11 @@ export async function main(argv: string[]): Promise<number> {
     }
     return await run(rest);
   } catch (e) {
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof ModelError) {
+      // A ModelError is a patch module (or a model path) failing at run time: one line, and the
+      // stack only when asked for.
       process.stderr.write(`vfsmodel: ${e.message}\n`);
+      if (e instanceof ModelError && process.env.VFSMODEL_DEBUG) process.stderr.write(`${e.stack}\n`);
       return 2;
     }
     throw e;

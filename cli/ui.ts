@@ -42,9 +42,12 @@ export class ProgressBar {
   }
 }
 
+/** Visible width (colour escapes take no room). */
+const width = (s: string): number => s.replace(/\u001b\[[0-9;]*m/g, '').length;
+
 export function table(rows: string[][], header: string[]): string {
   const all = [header, ...rows];
-  const w = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
-  const fmt = (r: string[]) => r.map((x, i) => (x ?? '').padEnd(w[i])).join('  ').trimEnd();
+  const w = header.map((_, i) => Math.max(...all.map((r) => width(r[i] ?? ''))));
+  const fmt = (r: string[]) => r.map((x, i) => (x ?? '') + ' '.repeat(Math.max(0, w[i] - width(x ?? '')))).join('  ').trimEnd();
   return [fmt(header), fmt(w.map((n) => '-'.repeat(n))), ...rows.map(fmt)].join('\n');
 }

@@ -3,8 +3,8 @@
  * invariants of the scenario's domains after every step, conformance to the machines, and
  * deadlock (attributed to the liveness invariant whose function a blocked thread is in).
  */
-import type { Sim, Thread } from '../impl/sim/kernel.ts';
-import { KernelPanic } from '../impl/sim/panic.ts';
+import { choiceThread, type Sim, type Thread } from '../impl/sim/kernel.ts';
+import { KernelPanic, ModelError } from '../impl/sim/panic.ts';
 import { invariantsFor, SIM_DEADLOCK } from '../invariants/index.ts';
 import type { Invariant, PreparedCheck } from '../invariants/types.ts';
 import { Conformance } from './conformance.ts';
@@ -46,11 +46,16 @@ export class Checker {
   /** Runs the step, turning a kernel panic into a violation. */
   step(choice: number): Violation | null {
     this.conformance.beforeStep();
+    const t = this.sim.threads[choiceThread(choice)];
+    const where = t ? `${t.name} at ${describeWait(t)}` : 'a thread';
     try {
       this.sim.step(choice);
     } catch (e) {
       if (e instanceof KernelPanic) return { kind: 'panic', id: e.cite, message: e.message, cite: [e.cite] };
-      throw e;
+      if (e instanceof ModelError) throw e;
+      // A bug in kernel code (typically a patch module): say where, in one line.
+      const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
+      throw new ModelError(`step of ${where}: ${msg}`);
     }
     return this.afterStep();
   }

@@ -6,15 +6,18 @@
  * thread that does not happen-before it. It cross-checks `exhaustive`: both must give the same
  * verdict on every scenario (test/dpor.test.ts).
  *
- * Dependence uses the footprints of the sleep sets in `exhaustive` (what a primitive touches,
- * whether it only reads, what the step actually wrote, LWKT tokens; a spawn depends on
- * everything), with SPEC's step rule as the assumption that makes them complete. A thread's
+ * Dependence uses the footprints of footprint.ts, with SPEC's step rule (local code reads only
+ * what its locks protect) as the assumption that makes them complete, and visibility: every
+ * step that writes registered state depends on every other such step, since the invariants
+ * read that state (otherwise an invariant broken only in the intermediate state of an
+ * unexplored linearisation would be missed). Races are detected for pending steps (declared
+ * footprints) and for executed ones (measured footprints). A thread's
  * environment variants (an I/O succeeding or failing) are all explored whenever the thread is.
  * Backtracking restores the encoded state of the stack level rather than replaying.
  */
 import { StateCodec } from '../impl/sim/encode.ts';
-import { choiceThread, type Sim } from '../impl/sim/kernel.ts';
-import { objectId, resourceId } from '../impl/sim/world.ts';
+import { choiceThread } from '../impl/sim/kernel.ts';
+import { ALL, conflict, declared, taken, type Footprint } from './footprint.ts';
 import { Checker, type Violation } from './checker.ts';
 import { StateStore } from './store.ts';
 import { buildSim, type RunSpec } from './setup.ts';
@@ -32,47 +35,6 @@ export interface DporOutcome {
   /** Real choices (thread ids) from the initial state to the violation. */
   path: number[] | null;
   coverage: Map<string, MachineCoverage>;
-}
-
-interface Footprint {
-  r: number;
-  w: number;
-}
-
-const ALL: Footprint = { r: -1, w: -1 };
-const bit = (id: number): number => 1 << id % 30;
-/**
- * Visibility: every step that writes registered state is dependent on every other such step,
- * because the invariants read that state. Without it DPOR would keep only one linearisation of
- * two independent writes, and an invariant broken only in the other one's intermediate state
- * would be missed. (The stateful search needs no such rule: its sleep sets keep every state.)
- */
-const VISIBLE = 1 << 30;
-const conflict = (a: Footprint, b: Footprint): boolean => (a.w & (b.r | b.w)) !== 0 || (b.w & a.r) !== 0;
-
-function maskOf(objs: object[]): number {
-  let m = 0;
-  for (const o of objs) {
-    const id = resourceId(o);
-    m |= id === undefined ? -1 : bit(id);
-  }
-  return m;
-}
-
-function tokenMask(sim: Sim, tid: number): number {
-  let m = 0;
-  const t = sim.threads[tid];
-  if (t) for (const h of t.tokens) m |= bit(objectId(h.tok) ?? 0);
-  return m;
-}
-
-/** What a thread's pending step declares before it runs. */
-function declared(sim: Sim, tid: number): Footprint {
-  const t = sim.threads[tid];
-  if (!t || t.done || !t.prim) return { r: 0, w: 0 };
-  const m = maskOf(t.prim.touches(t.args!, t, sim));
-  const tok = tokenMask(sim, tid);
-  return t.prim.kind === 'read' ? { r: m, w: tok } : { r: 0, w: m | tok };
 }
 
 interface Level {
@@ -114,6 +76,7 @@ export async function dpor(
   let boundHit = false;
   let stopped: string | null = null;
   let lastYield = performance.now();
+  const scratch: number[] = [];
 
   const result = (o: Partial<DporOutcome>): DporOutcome => ({
     complete: false,
@@ -229,13 +192,8 @@ export async function dpor(
         const v = checker.step(c);
         transitions++;
         if (v) return result({ violation: v, path: pathTo(c) });
-        let w = pre.w | tokenMask(sim, p);
         codec.encode();
-        const writes = codec.worldWrites([]);
-        for (const id of writes) w |= bit(id);
-        if (writes.length > 0) w |= VISIBLE;
-        if (sim.threads.length !== n0) w = -1;
-        const fp: Footprint = { r: pre.r, w };
+        const fp = taken(sim, codec, p, pre, n0, true, scratch);
         fpAll = { r: fpAll.r | fp.r, w: fpAll.w | fp.w };
         lvl.tid = p;
         lvl.choice = c;

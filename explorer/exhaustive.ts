@@ -6,21 +6,21 @@
  *
  * Reductions that keep the verdict exact:
  * - --symmetry canonicalises states under permutations of interchangeable threads;
- * - partial-order reduction with sleep sets (Godefroid 1996), on by default: after exploring a
+ * - partial-order reduction with sleep sets (Godefroid 1996), with --por: after exploring a
  *   step of thread t, the steps explored before it at the same state that are independent of t
  *   are not explored again after t (they would reach the same states in the other order).
  *   Sleep sets never remove states, only transitions, so `states` is unchanged (tests check it
- *   on every scenario and mutant). With state caching, a state reached again with a smaller
- *   sleep set is expanded again for what it had skipped.
- *   Independence: two steps of different threads are independent when their footprints are
- *   disjoint. A footprint is what the primitive declares it touches (the object, the sleep
- *   channel, the lock), the objects the step actually wrote (measured), and the thread's LWKT
- *   tokens. This relies on SPEC's step rule — every unlocked access to shared state is a
- *   primitive — so local code only reads what its own locks protect.
+ *   on every scenario and mutant, with and without --symmetry, whose canonical renumbering the
+ *   sleep sets follow). With state caching, a state reached again with a smaller sleep set is
+ *   expanded again for what it had skipped; states first found then may have a longer path
+ *   than breadth-first, so only without --por is a counterexample guaranteed shortest.
+ *   Independence (footprint.ts) relies on SPEC's step rule: local code reads only what its
+ *   locks protect. A patch that reads shared state without `load` can hide interleavings from
+ *   --por; the default search does not depend on that rule.
  */
 import { StateCodec } from '../impl/sim/encode.ts';
-import { choiceThread, type Sim } from '../impl/sim/kernel.ts';
-import { objectId, resourceId } from '../impl/sim/world.ts';
+import { choiceThread } from '../impl/sim/kernel.ts';
+import { conflict, declared, taken, type Footprint } from './footprint.ts';
 import { Checker, type Violation } from './checker.ts';
 import { IntVec, StateStore } from './store.ts';
 import { buildSim, type RunSpec } from './setup.ts';
@@ -43,9 +43,6 @@ export interface SearchOutcome {
 }
 
 const tick = () => new Promise<void>((r) => setImmediate(r));
-
-/** Footprints as 31-bit masks of object ids (ids beyond 31 share bits: conservative). */
-const bit = (id: number): number => 1 << id % 31;
 
 /** Sleep sets: per state, a list of [thread id, read mask, write mask] triples, in a side array. */
 class SleepSets {
@@ -89,38 +86,7 @@ function renameSleepers(z: number[], perm: number[]): number[] {
   return out;
 }
 
-/** Two steps conflict when one writes what the other reads or writes. */
-const conflict = (r1: number, w1: number, r2: number, w2: number): boolean => (w1 & (r2 | w2)) !== 0 || (w2 & r1) !== 0;
-
-/**
- * The write footprint of the step thread `tid` just took: what its primitive touches (unless
- * the primitive only reads), what it actually wrote, its tokens; a spawn conflicts with all.
- */
-function writeMask(sim: Sim, codec: StateCodec, tid: number, touched: object[], readOnly: boolean, tokensBefore: object[], scratch: number[]): number {
-  let m = 0;
-  if (!readOnly) m |= objMask(touched);
-  for (const id of codec.worldWrites(scratch)) m |= bit(id);
-  for (const tok of tokensBefore) m |= bit(objectId(tok) ?? 0);
-  const t = sim.threads[tid];
-  if (t && !t.done) for (const h of t.tokens) m |= bit(objectId(h.tok) ?? 0);
-  if (sim.threads.length > codecThreadCount(codec)) m = -1; // spawned a thread: conflicts with everything
-  return m;
-}
-
-function codecThreadCount(codec: StateCodec): number {
-  return codec.decodedThreads;
-}
-
-function objMask(objs: object[]): number {
-  let m = 0;
-  for (const o of objs) {
-    const id = resourceId(o);
-    m |= id === undefined ? -1 : bit(id);
-  }
-  return m;
-}
-
-export async function exhaustive(spec: RunSpec, symmetry: boolean, maxSteps: number | null, ctl: ExploreControl, por = true): Promise<SearchOutcome> {
+export async function exhaustive(spec: RunSpec, symmetry: boolean, maxSteps: number | null, ctl: ExploreControl, por = false): Promise<SearchOutcome> {
   const t0 = performance.now();
   const sim = buildSim(spec);
   const checker = new Checker(sim, spec.scenario.domains);
@@ -226,19 +192,17 @@ export async function exhaustive(spec: RunSpec, symmetry: boolean, maxSteps: num
       for (let v = k; v < end; v++) {
         const c = cs[v];
         if (last >= 0) codec.restoreAfterStep(last);
-        const t = sim.threads[tid];
-        const prim = t.prim!;
-        const touched = por ? prim.touches(t.args!, t, sim) : [];
-        const tokensBefore = por ? t.tokens.map((h) => h.tok as object) : [];
+        const before = por ? declared(sim, tid) : null;
+        const threadsBefore = sim.threads.length;
         const vio = checker.step(c);
         last = tid;
         transitions++;
         if (vio) return done({ violation: vio, path: [...pathTo(i), c], depth: Math.max(maxDepth, depth + 1) });
         const enc = codec.encode(tid);
-        if (por) {
-          const readOnly = prim.kind === 'read';
-          if (readOnly) rmask |= objMask(touched);
-          wmask |= writeMask(sim, codec, tid, touched, readOnly, tokensBefore, scratch);
+        if (before) {
+          const fp = taken(sim, codec, tid, before, threadsBefore, false, scratch);
+          rmask |= fp.r;
+          wmask |= fp.w;
         }
         if (por && symmetry) perms.push(codec.lastPerm.slice());
         const r = store.add(enc);
@@ -255,8 +219,9 @@ export async function exhaustive(spec: RunSpec, symmetry: boolean, maxSteps: num
       if (por) {
         // Children inherit the sleeping and earlier-explored steps that are independent of t.
         zc.length = 0;
-        for (let q = 0; q < z.length; q += 3) if (!conflict(z[q + 1], z[q + 2], rmask, wmask)) zc.push(z[q], z[q + 1], z[q + 2]);
-        for (let q = 0; q < explored.length; q += 3) if (!conflict(explored[q + 1], explored[q + 2], rmask, wmask)) zc.push(explored[q], explored[q + 1], explored[q + 2]);
+        const mine: Footprint = { r: rmask, w: wmask };
+        for (let q = 0; q < z.length; q += 3) if (!conflict({ r: z[q + 1], w: z[q + 2] }, mine)) zc.push(z[q], z[q + 1], z[q + 2]);
+        for (let q = 0; q < explored.length; q += 3) if (!conflict({ r: explored[q + 1], w: explored[q + 2] }, mine)) zc.push(explored[q], explored[q + 1], explored[q + 2]);
         for (let q = 0; q < children.length; q += 2) {
           const ci = children[q];
           // The child is stored in its own canonical thread numbering: rename the sleepers.

@@ -15,7 +15,7 @@ export interface ExploreOptions extends RunSpec {
   seed: number;
   maxExecutions: number | null;
   maxSteps: number | null;
-  /** exhaustive: partial-order reduction with sleep sets (default on). */
+  /** exhaustive: partial-order reduction with sleep sets (default off; see explorer/footprint.ts). */
   por?: boolean;
 }
 
@@ -49,7 +49,7 @@ export async function explore(opts: ExploreOptions, ctl: ExploreControl): Promis
   let slept = 0;
 
   if (opts.strategy === 'exhaustive') {
-    const r = await exhaustive(opts, opts.symmetry, opts.maxSteps, ctl, opts.por ?? true);
+    const r = await exhaustive(opts, opts.symmetry, opts.maxSteps, ctl, opts.por ?? false);
     ({ complete, states, transitions, depth, stopped, violation, path, coverage } = r);
     slept = r.slept;
     executions = 1;
@@ -83,7 +83,7 @@ export async function explore(opts: ExploreOptions, ctl: ExploreControl): Promis
     strategy: opts.strategy,
     seed: opts.seed,
     symmetry: opts.symmetry,
-    por: opts.strategy === 'exhaustive' ? (opts.por ?? true) : false,
+    por: opts.strategy === 'exhaustive' ? (opts.por ?? false) : false,
     slept,
     patch: opts.patch?.file ?? null,
     complete: complete && !violation,

@@ -29,7 +29,7 @@ export interface ExploreResult {
   depth: number;
   violation: (Violation & { trace: Trace }) | null;
   coverage: CoverageReport;
-  /** Peak resident memory in MiB (benchmarks). */
+  /** Resident memory of the process when the run ended, in MiB (varies between runs). */
   memoryMiB: number;
 }
 

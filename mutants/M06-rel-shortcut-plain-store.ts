@@ -34,7 +34,7 @@ export default {
         if (active & 0x80000000) yield* wakeup(track); // vfs_bio.c:550-551
         break;
       }
-      active = yield* load(track, 'bk_active'); // vfs_bio.c:532
+      active = yield* load(track, 'bk_active'); // vfs_bio.c:554
     }
   },
 };

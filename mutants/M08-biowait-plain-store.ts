@@ -35,7 +35,7 @@ export default {
       if (error) return error;
     }
     KKASSERT(bp.b_cmd === BUF_CMD_DONE, 'vfs_bio.c:3283', 'bp->b_cmd == BUF_CMD_DONE');
-    flags = yield* load(bio, 'bio_flags'); // vfs_bio.c:3261
+    flags = yield* load(bio, 'bio_flags'); // vfs_bio.c:3284
     yield* store(bio, 'bio_flags', flags & ~(BIO_DONE | BIO_SYNC)); // vfs_bio.c:3284
     lifecycle(bio, 'BIOWAIT_FINISH');
     bio.g_done_published = false;

@@ -32,7 +32,7 @@ export async function loadMutants(): Promise<Mutant[]> {
   for (const file of mutantFiles()) {
     const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown> & { meta: MutantMeta };
     const rel = `mutants/${file.split(/[\\/]/).pop()}`;
-    out.push({ meta: mod.meta, file: rel, patch: patchFromModule(rel, mod) });
+    out.push({ meta: mod.meta, file: rel, patch: patchFromModule(file, mod) });
   }
   return out;
 }

@@ -50,6 +50,10 @@ const BAD: [string, string[], RegExp][] = [
   ['patch without the kernel directive', ['explore', 'bio-track', '--patch', fx('not-kernel.ts')], /not compiled kernel code/],
   ['unknown mutant', ['mutants', '--only', 'M99'], /no mutant 'M99'/],
   ['--trace-out without --only', ['mutants', '--trace-out', join(tmp, 'x.json')], /needs --only/],
+  ['unwritable --trace-out', ['explore', 'bio-track', '--param', 'ios=1', '--param', 'waiters=1', '--patch', new URL('../mutants/M05-rel-keeps-wait-bit.ts', import.meta.url).pathname, '--trace-out', '/nonexistent/dir/x.json'], /cannot write/],
+  ['a patch that fails at run time', ['explore', 'bio-track', '--param', 'ios=1', '--param', 'waiters=0', '--patch', fx('throws.ts')], /step of io0 at .*bio_track_rel.*not extensible|step of io0/],
+  ['--param given twice', ['explore', 'bio-track', '--param', 'ios=1', '--param', 'ios=2'], /given twice/],
+  ['--symmetry with a sampling strategy', ['explore', 'bio-track', '--strategy', 'random', '--symmetry'], /exhaustive strategy only/],
 ];
 
 describe('bad input: exit 2, one line, no stack trace', () => {
@@ -88,6 +92,24 @@ describe('commands', () => {
     const r = cli('replay', trace, '--json');
     expect(r.code).toBe(1);
     expect(JSON.parse(r.out)).toMatchObject({ reproduced: true, violation: { kind: 'deadlock', id: 'TRK-03' } });
+  });
+
+  it('replay exits 1 when the trace does not reproduce', () => {
+    const trace = join(tmp, 'm05.json');
+    expect(cli('mutants', '--only', 'M05', '--trace-out', trace).code).toBe(0);
+    const doc = JSON.parse(readFileSync(trace, 'utf8'));
+    doc['#meta'].vfsmodel.choices = doc['#meta'].vfsmodel.choices.slice(0, 2);
+    writeFileSync(trace, JSON.stringify(doc));
+    const r = cli('replay', trace, '--json');
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.out).reproduced).toBe(false);
+  });
+
+  it('a saved trace replays from another directory (the patch path is stored absolute)', () => {
+    const trace = join(tmp, 'm07.json');
+    expect(cli('mutants', '--only', 'M07', '--trace-out', trace).code).toBe(0);
+    const r = spawnSync(process.execPath, [bin, 'replay', trace, '--json'], { encoding: 'utf8', cwd: tmp });
+    expect(JSON.parse(r.stdout).reproduced).toBe(true);
   });
 
   it('explore with a user patch (plain JavaScript, imports from vfsmodel) that must not matter', () => {

@@ -2,7 +2,9 @@
 /**
  * ENVIRONMENT (not seed code): the vnode as far as the slice needs it — its read and write
  * bio_tracks (v_track_read / v_track_write, vfs_bio.c:3381-3384) and vop_strategy, which
- * hands the bio to the device. The device's completion interrupt runs biodone() after
+ * hands the bio to the device. A real filesystem pushes b_bio2 and calls vn_strategy again on
+ * the device vnode (vfs_bio.c:3331-3334); the model collapses that layer, so the device
+ * completes b_bio1 and biodone runs on it directly. The device's completion interrupt runs biodone() after
  * recording an injected I/O error in the buffer (B_ERROR, b_error), as a disk driver does.
  */
 import type { Kernel } from '../sim/prim.ts';

@@ -59,9 +59,5 @@ export const B_ORDERED = 0x10000000;
 export const B_CLUSTER = 0x40000000;
 export const B_VMIO = 0x20000000;
 
-/** errno values the slice returns. */
-export const EIO = 5;
-export const EINTR = 4;
-export const EBUSY = 16;
-export const EWOULDBLOCK = 35;
-export const ENOLCK = 77;
+/** errno values (sys/errno.h), shared with the simulator's primitives. */
+export { EINTR, EIO, EBUSY, EWOULDBLOCK, ENOLCK } from '../sim/errno.ts';

@@ -18,7 +18,7 @@
 import type { Kernel } from '../sim/prim.ts';
 import { load, atomic_cmpset_int, store } from '../sim/atomics.ts';
 import { tsleep, tsleep_interlock, wakeup, PINTERLOCKED } from '../sim/sleep.ts';
-import { KASSERT, KKASSERT, panic } from '../sim/panic.ts';
+import { KASSERT, KKASSERT, panic, unmodelled } from '../sim/panic.ts';
 import { lifecycle } from '../sim/report.ts';
 import {
   BIO_DONE,
@@ -88,6 +88,8 @@ export function* bio_track_wait(track: BioTrack, slp_flags: number, slp_timo: nu
 
   error = 0;
   while ((active = yield* load(track, 'bk_active')) !== 0) { // vfs_bio.c:585
+    // cpu_ccfence() (vfs_bio.c:586) only stops the C compiler re-reading bk_active; the model
+    // reads it once per step anyway.
     desired = active | 0x80000000; // vfs_bio.c:587
     yield* tsleep_interlock(track, slp_flags); // vfs_bio.c:588
     if (yield* atomic_cmpset_int(track, 'bk_active', active, desired)) { // vfs_bio.c:589
@@ -176,8 +178,11 @@ export function* vn_strategy(vp: Vnode, bio: Bio): Kernel<void> {
  *
  * Slice: the entry assertions, the b_cmd hand-over and the non-READ/WRITE exit are the seed's.
  * The write re-dirty/undirty, buf_complete and VMIO page completion (vfs_bio.c:3541-3701)
- * belong to the buffer-cache model; here a buffer has no vnode dirty state and no pages, which
- * is what those lines do for such a buffer (b_vp == NULL, no B_VMIO, no b_dep).
+ * belong to the buffer-cache model: the slice's struct buf has no b_vp, no B_VMIO pages and no
+ * b_dep, and for such a buffer those lines do nothing (bdirty/bundirty run only `if (bp->b_vp)`).
+ * `b_cmd = BUF_CMD_DONE` is a plain write that _biowait reads without a lock (vfs_bio.c:3269,
+ * 3283); the model folds it into the step that precedes it, which is sound here because the
+ * waiter's reads of b_cmd only follow its own read of BIO_DONE, published after bpdone.
  */
 export function* bpdone(bp: Buf, elseit: number): Kernel<void> {
   let cmd: number;
@@ -193,14 +198,14 @@ export function* bpdone(bp: Buf, elseit: number): Kernel<void> {
   // Only reads and writes are processed past this point (vfs_bio.c:3530-3539).
   if (cmd !== BUF_CMD_READ && cmd !== BUF_CMD_WRITE) {
     if (cmd === BUF_CMD_FREEBLKS) bp.b_flags |= B_NOCACHE;
-    KKASSERT(!elseit, 'vfs_bio.c:3536-3537', 'slice: brelse after bpdone is modelled with the buffer cache');
+    if (elseit) unmodelled('bpdone (vfs_bio.c:3536-3537)', 'brelse after bpdone belongs to the buffer-cache model');
     bp.g_bpdone = true;
     return;
   }
   bp.g_bpdone = true;
   // vfs_bio.c:3708-3713: with elseit the buffer is brelse'd/bqrelse'd; the slice only issues
   // synchronous I/O, whose completion (biodone_sync) calls bpdone(bp, 0).
-  KKASSERT(!elseit, 'vfs_bio.c:3708-3713', 'slice: brelse after bpdone is modelled with the buffer cache');
+  if (elseit) unmodelled('bpdone (vfs_bio.c:3708-3713)', 'brelse/bqrelse after bpdone belongs to the buffer-cache model');
 }
 
 /*
@@ -274,4 +279,3 @@ export const seedFunctions = {
   biodone,
   biodone_sync,
 };
-export { BIO_SYNC };

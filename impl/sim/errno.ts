@@ -3,5 +3,4 @@ export const EINTR = 4;
 export const EIO = 5;
 export const EBUSY = 16;
 export const EWOULDBLOCK = 35;
-export const ETIMEDOUT = 60;
 export const ENOLCK = 77;

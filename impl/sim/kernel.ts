@@ -231,12 +231,6 @@ export class Sim {
     }
     return true;
   }
-
-  // ------------------------------------------------------------------ kernel-visible helpers
-
-  threadById(id: number): Thread {
-    return this.threads[id];
-  }
 }
 
 /** Dead locals are not part of the state: clear them so a restored frame equals a run one. */
@@ -252,8 +246,4 @@ export function clearDead(f: Frame): void {
     }
     l[i] = undefined;
   }
-}
-
-export function isPrim(fn: unknown): fn is Prim {
-  return primOf(fn) !== undefined;
 }

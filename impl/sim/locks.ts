@@ -10,9 +10,7 @@ import type { Sim, Thread } from './kernel.ts';
 import type { LwktToken } from './thread.ts';
 import { KernelPanic } from './panic.ts';
 import { EBUSY, ENOLCK, EWOULDBLOCK } from './errno.ts';
-import { tsleep_interlock, tsleep_wait } from './sleep.ts';
-
-const timeoutsOn = (sim: Sim): boolean => sim.options.timeouts !== false;
+import { timeoutsOn, tsleep_interlock, tsleep_wait } from './sleep.ts';
 
 // ---------------------------------------------------------------- spinlocks
 

@@ -19,7 +19,8 @@ import { sleepQueueOf } from './world.ts';
 export const PINTERLOCKED = 0x00000400;
 export const PCATCH = 0x00000100;
 
-const timeoutsOn = (sim: Sim): boolean => sim.options.timeouts !== false;
+/** Timed sleeps may time out unless the scenario turned timeouts off (lost wakeups then hang). */
+export const timeoutsOn = (sim: Sim): boolean => sim.options.timeouts !== false;
 
 /** tsleep_interlock(ident, flags): enqueue on ident's sleep queue (kern_synch.c). */
 export const tsleep_interlock = prim({
