@@ -156,10 +156,15 @@ export function replay(spec: RunSpec, choices: NamedChoice[]): ReplayOutcome {
     const args = t.args!;
     const nthreads = sim.threads.length;
     const interlockBefore = sim.threads.map((x) => x.interlock);
+    sim.callLog = [];
     violation = checker.step(choiceOf(t.id, ch.variant));
+    const calls = sim.callLog;
+    sim.callLog = null;
     executed++;
     const after = snapshotWorld(sim);
     const changes: string[] = [];
+    // The code that ran after the primitive, in the same step: which kernel functions it entered.
+    if (calls.length) changes.push(`then ${calls.join(' → ')}`);
     for (const [k, v] of after) if (before.get(k) !== v) changes.push(`${k}: ${fmtValue(sim, before.get(k))} → ${fmtValue(sim, v)}`);
     sim.threads.forEach((x, i) => {
       if (i >= nthreads) changes.push(`spawned ${x.name} on cpu${x.cpu}`);

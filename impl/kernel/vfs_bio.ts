@@ -145,7 +145,7 @@ export function* _biowait(bio: Bio, wmesg: string | null, to: number): Kernel<nu
 
 /* biowait (vfs_bio.c:3292-3296): _biowait without a timeout. */
 export function* biowait(bio: Bio, wmesg: string | null): Kernel<number> {
-  return yield* _biowait(bio, wmesg, 0);
+  return yield* _biowait(bio, wmesg, 0); // vfs_bio.c:3295
 }
 
 /*

@@ -65,6 +65,8 @@ export class Sim {
   /** Thread descriptors, interned process-wide so encodings compare across simulators. */
   readonly descs: ThreadDesc[] = DESCS;
   readonly descIds: Map<string, number> = DESC_IDS;
+  /** When not null, the kernel functions entered during a step, with their call sites (traces). */
+  callLog: string[] | null = null;
   /** The value the last step's primitive returned (for traces). */
   lastResult: unknown = undefined;
   /**
@@ -188,6 +190,7 @@ export class Sim {
         f.args = null;
         const proc = this.resolve(callee);
         if (proc) {
+          if (this.callLog) this.callLog.push(`${proc.name} (${f.proc.sites[f.pc]?.cite ?? f.proc.name})`);
           if (this.clearDeadLocals) clearDead(f);
           const nf = newFrame(proc, args);
           t.frames.push(nf);
