@@ -47,15 +47,18 @@ export class Checker {
   step(choice: number): Violation | null {
     this.conformance.beforeStep();
     const t = this.sim.threads[choiceThread(choice)];
-    const where = t ? `${t.name} at ${describeWait(t)}` : 'a thread';
+    const frame = t?.top();
+    const pc = frame?.pc ?? 0;
+    const prim = t?.prim?.name ?? '?';
     try {
       this.sim.step(choice);
     } catch (e) {
       if (e instanceof KernelPanic) return { kind: 'panic', id: e.cite, message: e.message, cite: [e.cite] };
       if (e instanceof ModelError) throw e;
-      // A bug in kernel code (typically a patch module): say where, in one line.
+      // A bug in kernel code (typically a patch module): say where it was, in one line.
+      const site = frame ? `${prim} at ${frame.proc.sites[pc]?.cite ?? frame.proc.cite} (${frame.proc.name})` : '?';
       const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
-      throw new ModelError(`step of ${where}: ${msg}`);
+      throw new ModelError(`step of ${t?.name ?? 'a thread'} at ${site}: ${msg}`);
     }
     return this.afterStep();
   }
