@@ -6,8 +6,7 @@
  * thread that does not happen-before it. It cross-checks `exhaustive`: both must give the same
  * verdict on every scenario (test/dpor.test.ts).
  *
- * Dependence uses the footprints of footprint.ts, with SPEC's step rule (local code reads only
- * what its locks protect) as the assumption that makes them complete, and visibility: every
+ * Dependence uses the footprints of footprint.ts (exact reads, measured writes), and visibility: every
  * step that writes registered state depends on every other such step, since the invariants
  * read that state (otherwise an invariant broken only in the intermediate state of an
  * unexplored linearisation would be missed). Races are detected for pending steps (declared
@@ -66,6 +65,7 @@ export async function dpor(
   const sim = buildSim(spec);
   const checker = new Checker(sim, spec.scenario.domains);
   const codec = new StateCodec(sim, { symmetry: false });
+  sim.readSet = new Set();
   const seen = new StateStore();
   const cov = checker.conformance.coverage;
   const stack: Level[] = [];

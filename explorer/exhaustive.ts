@@ -14,9 +14,8 @@
  *   sleep sets follow). With state caching, a state reached again with a smaller sleep set is
  *   expanded again for what it had skipped; states first found then may have a longer path
  *   than breadth-first, so only without --por is a counterexample guaranteed shortest.
- *   Independence (footprint.ts) relies on SPEC's step rule: local code reads only what its
- *   locks protect. A patch that reads shared state without `load` can hide interleavings from
- *   --por; the default search does not depend on that rule.
+ *   Independence (footprint.ts) uses the exact reads of each step (recorded) and its writes
+ *   (measured), so it does not depend on kernel code following SPEC's step rule.
  */
 import { StateCodec } from '../impl/sim/encode.ts';
 import { choiceThread } from '../impl/sim/kernel.ts';
@@ -91,6 +90,7 @@ export async function exhaustive(spec: RunSpec, symmetry: boolean, maxSteps: num
   const sim = buildSim(spec);
   const checker = new Checker(sim, spec.scenario.domains);
   const codec = new StateCodec(sim, { symmetry });
+  if (por) sim.readSet = new Set();
   const store = new StateStore();
   const parent = new IntVec();
   const choiceIn = new IntVec();

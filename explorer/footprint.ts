@@ -7,10 +7,10 @@
  * (only read by `load`), what the step measurably wrote (state encodings compared), and the
  * thread's LWKT tokens; a step that spawns a thread conflicts with everything.
  *
- * What is NOT measured: reads done by the local code that runs after the primitive in the same
- * step. The reductions are therefore sound only under SPEC's step rule — every unlocked read of
- * shared state is a primitive (`load`), so local code reads only what its locks protect or what
- * is private to the thread. That is why they are off unless asked for (`--por`, `dpor`).
+ * Reads are recorded exactly: registered objects' fields are accessors (world.ts) and the
+ * simulator logs every object a step reads, in its primitive and in the local code after it
+ * (Sim.readSet). Writes are measured by comparing encodings. So independence does not rest on
+ * SPEC's step rule: a patch that reads shared state without `load` is still handled soundly.
  */
 import type { StateCodec } from '../impl/sim/encode.ts';
 import type { Sim } from '../impl/sim/kernel.ts';
@@ -56,15 +56,17 @@ export function declared(sim: Sim, tid: number): Footprint {
 
 /**
  * The footprint of the step thread `tid` just took, from its declared footprint `before`:
- * adds the objects it wrote (the codec's last encode compared with its last decode), its
- * tokens now, and everything if it spawned a thread. With `visible`, a step that wrote
+ * adds the objects it read (Sim.readSet) and wrote (the codec's last encode compared with its
+ * last decode), its tokens now, and everything if it spawned a thread. With `visible`, a step that wrote
  * registered state also takes VISIBLE.
  */
 export function taken(sim: Sim, codec: StateCodec, tid: number, before: Footprint, threadsBefore: number, visible: boolean, scratch: number[]): Footprint {
+  let r = before.r;
+  if (sim.readSet) for (const id of sim.readSet) r |= bit(id);
   let w = before.w | tokenMask(sim, tid);
   const writes = codec.worldWrites(scratch);
   for (const id of writes) w |= bit(id);
   if (visible && writes.length > 0) w |= VISIBLE;
   if (sim.threads.length !== threadsBefore) w = -1;
-  return { r: before.r, w };
+  return { r, w };
 }

@@ -426,8 +426,8 @@ export class StateCodec {
     const ends = this.encObjEnd;
     this.encWorldStart = b.len;
     for (let i = 0; i < world.objects.length; i++) {
-      const o = world.objects[i] as Record<string, unknown>;
-      for (const f of world.fields[i]) this.value(b, o[f]);
+      const vals = world.values[i];
+      for (let j = 0; j < vals.length; j++) this.value(b, vals[j]);
       ends[i] = b.len;
     }
     for (let nt = 0; nt < n; nt++) this.threadInto(b, perm ? perm[nt] : nt);
@@ -508,9 +508,8 @@ export class StateCodec {
     const ends = this.decObjEnd;
     this.decWorldStart = r.pos;
     for (let i = 0; i < objs.length; i++) {
-      const o = objs[i] as Record<string, unknown>;
-      const fs = world.fields[i];
-      for (let j = 0; j < fs.length; j++) o[fs[j]] = this.readValue(r);
+      const vals = world.values[i];
+      for (let j = 0; j < vals.length; j++) vals[j] = this.readValue(r);
       ends[i] = r.pos;
     }
   }

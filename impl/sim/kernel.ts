@@ -9,7 +9,7 @@
 import { RET, SITE, newFrame, procOf, type Frame, type KernelFunction, type Proc } from '../compiler/runtime.ts';
 import { primOf, type Prim } from './prim.ts';
 import { Thread, type LwktToken } from './thread.ts';
-import { World } from './world.ts';
+import { World, recordReads } from './world.ts';
 
 export { Thread };
 
@@ -65,6 +65,8 @@ export class Sim {
   /** Thread descriptors, interned process-wide so encodings compare across simulators. */
   readonly descs: ThreadDesc[] = DESCS;
   readonly descIds: Map<string, number> = DESC_IDS;
+  /** When not null, filled with the ids of the registered objects each step reads. */
+  readSet: Set<number> | null = null;
   /** When not null, the kernel functions entered during a step, with their call sites (traces). */
   callLog: string[] | null = null;
   /** The value the last step's primitive returned (for traces). */
@@ -163,6 +165,10 @@ export class Sim {
     const savedSim = CURRENT;
     CURRENT = this;
     this.current = t;
+    if (this.readSet) {
+      this.readSet.clear();
+      recordReads(this.readSet);
+    }
     try {
       const p = t.prim!;
       const args = t.args!;
@@ -173,6 +179,7 @@ export class Sim {
       t.top().ret = r;
       this.run(t);
     } finally {
+      if (this.readSet) recordReads(null);
       this.current = null;
       CURRENT = savedSim;
     }

@@ -11,19 +11,50 @@ export interface Registered {
   [OBJ_ID]?: number;
 }
 
+/**
+ * Reads of registered objects are recorded while `readLog` is set (during a step, for the
+ * partial-order reductions): each field becomes an accessor over a value array, so the exact
+ * read footprint of a step — primitives and the local code after them — is known. The state
+ * encoder uses the value arrays directly.
+ */
+let readLog: Set<number> | null = null;
+
+export function recordReads(into: Set<number> | null): void {
+  readLog = into;
+}
+
 export class World {
   readonly objects: object[] = [];
   readonly names: string[] = [];
   readonly fields: string[][] = [];
+  /** values[id][k] = the value of fields[id][k] of objects[id]. */
+  readonly values: unknown[][] = [];
 
   /** Registers `obj` under a readable name (used in traces); returns it, sealed. */
   add<T extends object>(name: string, obj: T): T {
     const r = obj as T & Registered;
     if (r[OBJ_ID] !== undefined) throw new Error(`object ${name} registered twice`);
-    Object.defineProperty(r, OBJ_ID, { value: this.objects.length, enumerable: false });
+    const id = this.objects.length;
+    Object.defineProperty(r, OBJ_ID, { value: id, enumerable: false });
+    const keys = Object.keys(obj);
+    const vals = keys.map((k) => (obj as Record<string, unknown>)[k]);
+    keys.forEach((k, i) => {
+      Object.defineProperty(obj, k, {
+        get() {
+          if (readLog) readLog.add(id);
+          return vals[i];
+        },
+        set(v: unknown) {
+          vals[i] = v;
+        },
+        enumerable: true,
+        configurable: false,
+      });
+    });
     this.objects.push(obj);
     this.names.push(name);
-    this.fields.push(Object.keys(obj));
+    this.fields.push(keys);
+    this.values.push(vals);
     Object.seal(obj);
     return obj;
   }
