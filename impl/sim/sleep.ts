@@ -58,14 +58,26 @@ export const wakeup = prim({
   },
 });
 
-/** wakeup_one(ident): the first thread queued on ident leaves the queue. */
+/**
+ * wakeup_one(ident): one thread queued on ident leaves the queue. Which one is a scheduler
+ * choice (a variant per queued thread): the kernel takes the queue's head, and leaving the
+ * order open over-approximates it without depending on thread numbering (so --symmetry stays
+ * sound).
+ */
 export const wakeup_one = prim({
   name: 'wakeup_one',
   kind: 'wakeup',
   touches: ([ident]: [object]) => [sleepQueueOf(ident)],
-  exec: ([ident]: [object], _t: Thread, sim: Sim) => {
+  variants: ([ident]: [object], _t: Thread, sim: Sim) => {
+    let n = 0;
+    for (const u of sim.threads) if (u.interlock === ident) n++;
+    return Math.max(1, n);
+  },
+  exec: ([ident]: [object], _t: Thread, sim: Sim, variant: number) => {
+    let k = 0;
     for (const u of sim.threads) {
-      if (u.interlock === ident) {
+      if (u.interlock !== ident) continue;
+      if (k++ === variant) {
         u.interlock = null;
         return;
       }
