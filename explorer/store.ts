@@ -57,17 +57,6 @@ export class StateStore {
     return true;
   }
 
-  /** Index of `b` if already stored, else -1. */
-  find(b: Uint8Array, h = StateStore.hash(b)): number {
-    let slot = h & this.mask;
-    for (;;) {
-      const e = this.table[slot];
-      if (e === 0) return -1;
-      if (this.hashOf[e - 1] === h && this.equals(e - 1, b)) return e - 1;
-      slot = (slot + 1) & this.mask;
-    }
-  }
-
   /** Adds `b` unless present; returns its index, negated minus one when it was already there. */
   add(b: Uint8Array): number {
     const h = StateStore.hash(b);
@@ -119,11 +108,6 @@ export class StateStore {
       while (this.table[slot] !== 0) slot = (slot + 1) & this.mask;
       this.table[slot] = i + 1;
     }
-  }
-
-  /** Approximate memory held, in bytes. */
-  memory(): number {
-    return this.chunks.length * CHUNK + this.offOf.length * 16 + this.table.length * 4;
   }
 }
 
