@@ -4,6 +4,8 @@
  */
 import { trkInvariants } from './trk.ts';
 import { ioInvariants } from './io.ts';
+import { bufInvariants } from './buf.ts';
+import { durInvariants } from './dur.ts';
 import type { Invariant } from './types.ts';
 
 export const SIM_DEADLOCK: Invariant = {
@@ -14,7 +16,7 @@ export const SIM_DEADLOCK: Invariant = {
   cite: [],
 };
 
-export const invariantRegistry: Invariant[] = [SIM_DEADLOCK, ...trkInvariants, ...ioInvariants];
+export const invariantRegistry: Invariant[] = [SIM_DEADLOCK, ...trkInvariants, ...ioInvariants, ...durInvariants];
 
 export function invariantsFor(domains: readonly string[]): Invariant[] {
   return invariantRegistry.filter((i) => i.domain === 'sim' || domains.includes(i.domain));

@@ -20,6 +20,7 @@ export interface BioContext {
 
 export type BioEvent =
   | { type: 'SYNC_ISSUE' }
+  | { type: 'ASYNC_ISSUE' }
   | { type: 'BPDONE' }
   | { type: 'SET_WANT' }
   | { type: 'BIODONE_SYNC' }
@@ -46,6 +47,7 @@ export function createBioMachine() {
     },
     actions: {
       armSync: assign({ sync: true, cmdDone: false }),
+      armAsync: assign({ cmdDone: false }),
       completeCmd: assign({ cmdDone: true }),
       publishWant: assign({ want: true }),
       // One cmpset: (flags | BIO_DONE) & ~BIO_WANT (vfs_bio.c:3781).
@@ -67,6 +69,21 @@ export function createBioMachine() {
             description:
               'the issuer sets b_cmd to READ or WRITE, bio_done = biodone_sync and BIO_SYNC, then vn_strategy (which asserts BIO_DONE clear) starts the I/O',
             meta: { cite: ['vfs_bio.c:987-990', 'vfs_bio.c:918-920', 'vfs_bio.c:3385'] },
+          },
+          ASYNC_ISSUE: {
+            target: 'idle',
+            guard: 'bpdoneRan',
+            actions: 'armAsync',
+            description:
+              'an asynchronous I/O (bawrite, read-ahead, breadcb, a nested sub-buffer) sets b_cmd without BIO_SYNC; its completion is bpdone(bp, 1) or a bio_done callback, not this handshake',
+            meta: { cite: ['vfs_bio.c:1035', 'vfs_bio.c:935', 'vfs_bio.c:870', 'vfs_bio.c:4579'] },
+          },
+          BPDONE: {
+            target: 'idle',
+            guard: 'bpdonePending',
+            actions: 'completeCmd',
+            description: 'the asynchronous completion runs bpdone(bp, 1), which sets b_cmd = BUF_CMD_DONE',
+            meta: { cite: ['vfs_bio.c:3759', 'vfs_bio.c:3527-3528'] },
           },
         },
       },
@@ -205,6 +222,7 @@ export const bio: MachineModule<BioObject> = {
   conformanceMachine: bioMachine, // no counters: the traversal machine is already exact
   events: [
     { type: 'SYNC_ISSUE' },
+    { type: 'ASYNC_ISSUE' },
     { type: 'BPDONE' },
     { type: 'SET_WANT' },
     { type: 'BIODONE_SYNC' },

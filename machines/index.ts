@@ -4,15 +4,17 @@
  */
 import { bio } from './bio.ts';
 import { bioTrack } from './bioTrack.ts';
+import { buf } from './buf.ts';
+import { page } from './page.ts';
 import type { AnyMachineModule } from './types.ts';
 
-export const machineRegistry: AnyMachineModule[] = [bioTrack, bio];
+export const machineRegistry: AnyMachineModule[] = [bioTrack, bio, buf, page];
 
 /** The machine named `name`, or undefined. */
 export function getMachine(name: string): AnyMachineModule | undefined {
   return machineRegistry.find((m) => m.name === name);
 }
 
-export { bio, bioTrack };
+export { bio, bioTrack, buf, page };
 export * from './core.ts';
 export type * from './types.ts';

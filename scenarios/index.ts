@@ -1,8 +1,8 @@
 import { bioTrackScenario } from './bio-track.ts';
-import { biowaitScenario } from './biowait.ts';
+import { bufcacheScenarios } from './bufcache.ts';
 import type { Scenario } from './types.ts';
 
-export const scenarioRegistry: Scenario[] = [bioTrackScenario, biowaitScenario];
+export const scenarioRegistry: Scenario[] = [bioTrackScenario, ...bufcacheScenarios];
 
 export function getScenario(name: string): Scenario | undefined {
   return scenarioRegistry.find((s) => s.name === name);

@@ -10,6 +10,9 @@ import { Checker } from '../explorer/checker.ts';
 import { loadMutants } from '../mutants/index.ts';
 import { BIO_DONE, BIO_SYNC, BIO_WANT, BUF_CMD_WRITE } from '../impl/kernel/sys.ts';
 import { track_waiter } from '../scenarios/bio-track.ts';
+import { buildSim } from '../explorer/setup.ts';
+import { getScenario } from '../scenarios/index.ts';
+import { craftedIds } from './fixtures/crafted.ts';
 
 function prepared(id: string, sim: Sim) {
   const inv = invariantRegistry.find((i) => i.id === id)!;
@@ -104,6 +107,43 @@ describe('invariants fire on crafted states', () => {
   });
 });
 
+describe('durability invariants fire on crafted states', () => {
+  const build = (name: string, params: Record<string, number>) => buildSim({ scenario: getScenario(name)!, params, cpus: 2 });
+
+  it('DUR-01: the latest version of a block lives nowhere', () => {
+    const sim = build('buf-reuse', { lookups: 1 });
+    const check = prepared('DUR-01', sim);
+    expect(check(sim, [])).toBeNull();
+    const vp = sim.world.objects.find((o) => 'v_disk' in o) as { v_disk: { g_latest: number[] } };
+    vp.v_disk.g_latest[0] += 1; // a write whose data went nowhere
+    expect(check(sim, [])).toMatch(/block 0: version 2 is lost/);
+    craftedIds.add('DUR-01');
+  });
+
+  it('DUR-02: bwrite returned 0 with older data on disk', () => {
+    const sim = build('buf-reuse', { lookups: 1 });
+    const check = prepared('DUR-02', sim);
+    const vp = sim.world.objects.find((o) => 'v_disk' in o) as { v_disk: { d_data: number[] } };
+    const th = sim.threads[1];
+    expect(check(sim, [{ kind: 'bwrite_return', thread: th, data: { vp, pindex: 0, versions: [1], error: 0 } }])).toBeNull();
+    expect(check(sim, [{ kind: 'bwrite_return', thread: th, data: { vp, pindex: 0, versions: [2], error: 0 } }])).toMatch(/older than the 2/);
+    expect(vp.v_disk.d_data[0]).toBe(1);
+    craftedIds.add('DUR-02');
+  });
+
+  it('DATA-02: bread returned stale data', () => {
+    const sim = build('buf-reuse', { lookups: 1 });
+    const check = prepared('DATA-02', sim);
+    const th = sim.threads[1];
+    const bp = sim.world.objects.find((o) => 'b_qindex' in o)!;
+    const ok = { bp, error: 0, flags: 0x20, versions: [3], latest: [3] };
+    expect(check(sim, [{ kind: 'bread_return', thread: th, data: ok }])).toBeNull();
+    expect(check(sim, [{ kind: 'bread_return', thread: th, data: { ...ok, versions: [2] } }])).toMatch(/not the latest 3/);
+    expect(check(sim, [{ kind: 'bread_return', thread: th, data: { ...ok, flags: 0 } }])).toMatch(/not B_CACHE/);
+    craftedIds.add('DATA-02');
+  });
+});
+
 describe('catalog', () => {
   it('every invariant has an id, a statement, a kind, and (except the simulator\'s own) seed citations', () => {
     const ids = new Set<string>();
@@ -119,7 +159,7 @@ describe('catalog', () => {
 
   it('each invariant is shown to fire by a mutant or by a crafted state above', async () => {
     const byMutant = new Set((await loadMutants()).flatMap((m) => m.meta.killedBy));
-    const crafted = new Set(['TRK-01', 'TRK-02', 'TRK-04', 'TRK-05', 'IO-02', 'IO-04', 'IO-13', 'TRK-03', 'SIM-01']);
+    const crafted = new Set(['TRK-01', 'TRK-02', 'TRK-04', 'TRK-05', 'IO-02', 'IO-04', 'IO-13', 'TRK-03', 'SIM-01', ...craftedIds]);
     for (const i of invariantRegistry) expect(byMutant.has(i.id) || crafted.has(i.id), i.id).toBe(true);
   });
 });

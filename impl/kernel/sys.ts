@@ -56,8 +56,56 @@ export const B_VNCLEAN = 0x02000000;
 export const B_IOISSUED = 0x04000000;
 export const B_KVABIO = 0x08000000;
 export const B_ORDERED = 0x10000000;
-export const B_CLUSTER = 0x40000000;
 export const B_VMIO = 0x20000000;
+export const B_CLUSTER = 0x40000000;
+export const B_RAM = 0x80000000 | 0;
+/**
+ * B_PAGING and B_TTC live outside DragonFly's b_flags word layout the model follows; the model
+ * gives them two bits the seed never uses (B_FAILONDIS's and B_DIRTY's). Only distinctness matters.
+ */
+export const B_PAGING = 0x00800000;
+export const B_TTC = 0x00200000;
+
+/** Buffer queues (vfs_bio.c:72-81). */
+export const BQUEUE_NONE = 0;
+export const BQUEUE_LOCKED = 1;
+export const BQUEUE_CLEAN = 2;
+export const BQUEUE_DIRTY = 3;
+export const BQUEUE_DIRTY_HW = 4;
+export const BQUEUE_EMPTY = 5;
+export const BUFFER_QUEUES = 6;
+export const BQUEUE_NAMES = ['NONE', 'LOCKED', 'CLEAN', 'DIRTY', 'DIRTY_HW', 'EMPTY'] as const;
+
+/** needsbuffer bits (vfs_bio.c:216-219). */
+export const VFS_BIO_NEED_ANY = 0x01;
+export const VFS_BIO_NEED_BUFSPACE = 0x08;
+
+/** getblk / findblk / getcacheblk flags (DragonFly sys/buf.h). */
+export const GETBLK_PCATCH = 0x0001;
+export const GETBLK_BHEAVY = 0x0002;
+export const GETBLK_SZMATCH = 0x0004;
+export const GETBLK_NOWAIT = 0x0008;
+export const GETBLK_KVABIO = 0x0010;
+export const FINDBLK_TEST = 0x0010;
+export const FINDBLK_NBLOCK = 0x0020;
+export const FINDBLK_REF = 0x0040;
+export const FINDBLK_KVABIO = 0x0080;
+
+/** "No offset" (sys/types.h NOOFFSET). */
+export const NOOFFSET = -1;
+
+/**
+ * Sizes, in the model's unit: one unit is DEV_BSIZE and also PAGE_SIZE (spec §8: sub-page
+ * arithmetic multiplies states without changing protocol behaviour). MAXBSIZE, the largest
+ * buffer, is two pages; XIO_INTERNAL_PAGES bounds a buffer's page array.
+ */
+export const DEV_BSIZE = 1;
+export const PAGE_SIZE = 1;
+export const PAGE_MASK = PAGE_SIZE - 1;
+export const MAXBSIZE = 2;
+export const XIO_INTERNAL_PAGES = MAXBSIZE / PAGE_SIZE;
+/** A page's valid/dirty mask when the whole page is valid (one bit per page here). */
+export const VM_PAGE_BITS_ALL = 1;
 
 /** errno values (sys/errno.h), shared with the simulator's primitives. */
 export { EINTR, EIO, EBUSY, EWOULDBLOCK, ENOLCK } from '../sim/errno.ts';

@@ -278,7 +278,7 @@ export class StateCodec {
 
   /** Grouped threads share one descriptor (their names are cosmetic), so they can be permuted. */
   private descOf(t: Thread): number {
-    if (t.descId < 0) t.descId = this.sim.descId({ name: t.group ?? t.name, cpu: t.cpu, group: t.group, intr: t.intr });
+    if (t.descId < 0) t.descId = this.sim.descId({ name: t.group ?? t.name, cpu: t.cpu, group: t.group, intr: t.intr, daemon: t.daemon });
     return t.descId;
   }
 
@@ -334,7 +334,7 @@ export class StateCodec {
     const existing = sim.threads[slot];
     if (existing && this.descOf(existing) === descId) return existing;
     const d = sim.descs[descId];
-    const t = new Thread(slot, d.name, d.cpu, d.group, d.intr);
+    const t = new Thread(slot, d.name, d.cpu, d.group, d.intr, d.daemon ?? false);
     sim.threads[slot] = t;
     return t;
   }

@@ -28,6 +28,7 @@ export interface Note {
 export interface SpawnOptions {
   group?: string | null;
   intr?: boolean;
+  daemon?: boolean;
 }
 
 interface ThreadDesc {
@@ -35,6 +36,7 @@ interface ThreadDesc {
   cpu: number;
   group: string | null;
   intr: boolean;
+  daemon?: boolean;
 }
 
 /** Choice encoding: thread id * 16 + variant. */
@@ -46,6 +48,20 @@ export const choiceVariant = (c: number): number => c & ((1 << VARIANT_BITS) - 1
 let CURRENT: Sim | null = null;
 const DESCS: ThreadDesc[] = [];
 const DESC_IDS = new Map<string, number>();
+
+/**
+ * Runs plain (non-stepping) kernel code with `sim` as the current machine: boot-time
+ * initialisation such as bufinit (a SYSINIT), which runs before any thread exists.
+ */
+export function withSim<R>(sim: Sim, fn: () => R): R {
+  const saved = CURRENT;
+  CURRENT = sim;
+  try {
+    return fn();
+  } finally {
+    CURRENT = saved;
+  }
+}
 
 /** The simulator running the current step (kernel code's view of "the machine"). */
 export function currentSim(): Sim {
@@ -78,6 +94,12 @@ export class Sim {
   clearDeadLocals = true;
   /** Per-scenario options kernel code may read (fault injection, timeouts...). */
   options: Record<string, unknown> = {};
+  /**
+   * The modelled kernel's file-static state, by name (e.g. 'vfs_bio'): registered objects a
+   * scenario creates and kernel code reaches through report.ts's kglobal(). The simulator never
+   * looks inside.
+   */
+  readonly globals: Record<string, object> = {};
 
   constructor(readonly ncpus: number) {}
 
@@ -88,7 +110,7 @@ export class Sim {
   }
 
   descId(d: ThreadDesc): number {
-    const key = `${d.name}\u0000${d.cpu}\u0000${d.group ?? ''}\u0000${d.intr ? 1 : 0}`;
+    const key = `${d.name}\u0000${d.cpu}\u0000${d.group ?? ''}\u0000${d.intr ? 1 : 0}\u0000${d.daemon ? 1 : 0}`;
     let id = this.descIds.get(key);
     if (id === undefined) {
       id = this.descs.length;
@@ -107,8 +129,8 @@ export class Sim {
     for (const u of this.threads) if (u.name === name || u.name.startsWith(name + '#')) n++;
     if (n > 1) name = `${name}#${n}`;
     if (cpu < 0 || cpu >= this.ncpus) throw new Error(`spawn ${name}: no cpu ${cpu} (ncpus=${this.ncpus})`);
-    const t = new Thread(this.threads.length, name, cpu, opts.group ?? null, opts.intr ?? false);
-    this.descId({ name, cpu, group: t.group, intr: t.intr });
+    const t = new Thread(this.threads.length, name, cpu, opts.group ?? null, opts.intr ?? false, opts.daemon ?? false);
+    this.descId({ name, cpu, group: t.group, intr: t.intr, daemon: t.daemon });
     this.threads.push(t);
     t.frames.push(newFrame(proc, args));
     const saved = this.current;
@@ -148,8 +170,9 @@ export class Sim {
     return out;
   }
 
+  /** Has the workload finished? Daemons do not count: they run (or sleep) forever. */
   allDone(): boolean {
-    for (const t of this.threads) if (!t.done) return false;
+    for (const t of this.threads) if (!t.done && !t.daemon) return false;
     return true;
   }
 

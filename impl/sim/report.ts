@@ -25,3 +25,10 @@ export function mycpu(): number {
 export function curthread(): Thread {
   return currentSim().current!;
 }
+
+/** A file-static object of the modelled kernel (Sim.globals), e.g. vfs_bio.c's counters. */
+export function kglobal<T extends object>(name: string): T {
+  const g = currentSim().globals[name];
+  if (!g) throw new Error(`kernel global ${name} is not set up by this scenario`);
+  return g as T;
+}

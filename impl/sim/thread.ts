@@ -38,6 +38,8 @@ export class Thread {
     readonly group: string | null,
     /** Interrupt context (I/O completion). */
     readonly intr: boolean,
+    /** A daemon (bufdaemon, syncer): it never finishes, and may sleep forever once the workload is done. */
+    readonly daemon: boolean = false,
   ) {}
 
   top(): Frame {
