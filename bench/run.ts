@@ -8,7 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { explore } from '../explorer/explore.ts';
 import type { ExploreControl, ExploreResult } from '../explorer/result.ts';
-import { getScenario, scenarioRegistry } from '../scenarios/index.ts';
+import { getScenario, builtinScenarios } from '../scenarios/index.ts';
 import { machineRegistry, traverse } from '../machines/index.ts';
 
 /** One exploration of the fixed set. */
@@ -108,7 +108,7 @@ export function benchRuns(): (BenchRunSpec & { defaults: boolean })[] {
       }
     }
   }
-  for (const s of scenarioRegistry) {
+  for (const s of builtinScenarios) {
     const params = Object.fromEntries(Object.entries(s.params).map(([k, p]) => [k, p.default]));
     add(s.name, params, false, true);
   }

@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { getInitialSnapshot } from 'xstate';
 import { machineRegistry, getMachine, traverse, statesOf, transitionsOf, eventTypesOf, diagram, shortestPathTo, stateKey, snapshotToAbstract } from '../machines/index.ts';
 import { invariantRegistry } from '../invariants/index.ts';
-import { scenarioRegistry, getScenario, resolveParams, type Scenario } from '../scenarios/index.ts';
+import { scenarioRegistry, builtinScenarios, getScenario, resolveParams, type Scenario } from '../scenarios/index.ts';
 import { explore, unionCoverage } from '../explorer/explore.ts';
 import { STRATEGIES, type ExploreControl, type ExploreResult, type Strategy } from '../explorer/result.ts';
 import { formatTrace, replay, type NamedChoice } from '../explorer/trace.ts';
@@ -412,7 +412,7 @@ async function cmdCheck(args: string[]): Promise<number> {
   const { ctl, dispose } = interruptible();
   const scenarios: ExploreResult[] = [];
   try {
-    for (const s of scenarioRegistry) {
+    for (const s of builtinScenarios) {
       const bar = new ProgressBar(`check ${s.name}`);
       ctl.onProgress = (p) => bar.update(p);
       const params = resolveParams(s, {});
@@ -425,7 +425,7 @@ async function cmdCheck(args: string[]): Promise<number> {
     dispose();
   }
   const coverage = unionCoverage(scenarios);
-  const ok = machines.every((m) => m.ok) && scenarios.length === scenarioRegistry.length && scenarios.every((r) => !r.violation && r.complete);
+  const ok = machines.every((m) => m.ok) && scenarios.length === builtinScenarios.length && scenarios.every((r) => !r.violation && r.complete);
   out(!!values.json, { ok, machines, scenarios, coverage }, () => {
     const lines = [c.bold('machines')];
     lines.push(table(machines.map((m) => [m.name, String(m.reachable), `${m.transitions[0]}/${m.transitions[1]}`, m.ok ? c.green('ok') : c.red(m.violations.join('; '))]), ['machine', 'reachable', 'transitions', 'per-state invariants']));

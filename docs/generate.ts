@@ -264,6 +264,10 @@ function mutantsPage(mutants: readonly Mutant[], rows: readonly MutantDocRow[]):
     out.push('');
     out.push(`**${r.title}.** ${m?.meta.description ?? ''}`.trimEnd());
     out.push('');
+    if (m?.meta.why) {
+      out.push(`*Why it survives:* ${m.meta.why}`);
+      out.push('');
+    }
     if (m) out.push(`- Patch module: [${code(m.file)}](../${m.file})`);
     out.push(`- Seed lines changed: ${cites(r.cite)}`);
     out.push(`- Scenario: [${code(r.scenario)}](scenarios.md#${anchor(r.scenario)}) with ${paramsText(r.params)}, ${r.cpus} CPUs`);

@@ -3,6 +3,7 @@ import { exhaustive } from './exhaustive.ts';
 import { sample } from './sampling.ts';
 import { fcExplore } from './fc.ts';
 import { dpor } from './dpor.ts';
+import { machineRegistry, statesOf, transitionsOf } from '../machines/index.ts';
 import { coverageReport, mergeCoverage, type CoverageReport, type MachineCoverage } from './conformance.ts';
 import { nameChoices, replay } from './trace.ts';
 import type { ExploreControl, ExploreResult, Strategy } from './result.ts';
@@ -21,6 +22,26 @@ export interface ExploreOptions extends RunSpec {
 
 /** The coverage sets behind each result's counts, for unions over several runs. */
 const coverageSets = new WeakMap<ExploreResult, Map<string, MachineCoverage>>();
+
+/** What no run reached: state names and transition ids per machine (for `check`'s report). */
+export function uncoveredBy(results: ExploreResult[]): Record<string, { states: string[]; transitions: string[] }> {
+  const all = new Map<string, MachineCoverage>();
+  for (const r of results) {
+    const c = coverageSets.get(r);
+    if (c) mergeCoverage(all, c);
+  }
+  const out: Record<string, { states: string[]; transitions: string[] }> = {};
+  for (const mod of machineRegistry) {
+    const c = all.get(mod.name);
+    if (!c) continue;
+    const states = statesOf(mod).filter((x) => !c.states.has(x));
+    const transitions = transitionsOf(mod)
+      .map((t) => t.id)
+      .filter((x) => !c.transitions.has(x));
+    if (states.length || transitions.length) out[mod.name] = { states, transitions };
+  }
+  return out;
+}
 
 /** Machine coverage reached by any of the runs (SPEC: check's coverage is the union). */
 export function unionCoverage(results: ExploreResult[]): CoverageReport {

@@ -6,6 +6,8 @@ import { trkInvariants } from './trk.ts';
 import { ioInvariants } from './io.ts';
 import { bufInvariants } from './buf.ts';
 import { durInvariants } from './dur.ts';
+import { mutantCatalogA } from './mutant-catalog-a.ts';
+import { mutantCatalogB } from './mutant-catalog-b.ts';
 import type { Invariant } from './types.ts';
 
 export const SIM_DEADLOCK: Invariant = {
@@ -16,7 +18,7 @@ export const SIM_DEADLOCK: Invariant = {
   cite: [],
 };
 
-export const invariantRegistry: Invariant[] = [SIM_DEADLOCK, ...trkInvariants, ...ioInvariants, ...durInvariants];
+export const invariantRegistry: Invariant[] = [SIM_DEADLOCK, ...trkInvariants, ...ioInvariants, ...bufInvariants, ...durInvariants, ...mutantCatalogA, ...mutantCatalogB];
 
 export function invariantsFor(domains: readonly string[]): Invariant[] {
   return invariantRegistry.filter((i) => i.domain === 'sim' || domains.includes(i.domain));

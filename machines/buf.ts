@@ -68,6 +68,7 @@ export type BufEvent =
   | { type: 'BGETVP' }
   | { type: 'BRELVP' }
   | { type: 'SET_LOCKED' }
+  | { type: 'CLEAR_LOCKED' }
   | { type: 'BQHOLD' }
   | { type: 'BQDROP' };
 
@@ -90,9 +91,13 @@ const BUF_UNLOCK_CITES = [
   'vfs_bio.c:2790',
 ];
 
-/** The transitions every queued state has: lock, unlock, bremfree, hold, drop. */
-function queuedTransitions() {
-  return {
+/**
+ * The transitions every queued state has: lock, unlock, bremfree, hold, drop. EMPTY has no
+ * BQHOLD: findblk only refs hashed buffers, under the vnode token that brelvp takes to unhash
+ * them, and an EMPTY buffer is never hashed (vfs_bio.c:2566-2577, 1553-1557).
+ */
+function queuedTransitions(hold = true) {
+  const t = {
     BUF_LOCK: {
       guard: 'unlocked' as const,
       actions: 'lockByThread' as const,
@@ -127,16 +132,17 @@ function queuedTransitions() {
       meta: { cite: ['vfs_bio.c:1740-1745', 'vfs_bio.c:2590', 'vfs_bio.c:2610', 'vfs_bio.c:2618', 'vfs_bio.c:2776'] },
     },
   };
+  if (hold) return t;
+  const { BQHOLD: _unused, ...noHold } = t;
+  return noHold;
 }
 
-/** bundirty of a queued buffer: the one case bundirty's comment allows (vfs_bio.c:1218-1220). */
-const queuedBundirty = {
-  guard: 'canUndirty' as const,
-  actions: 'clearDelwri' as const,
-  description:
-    "bundirty on a buffer still on a queue (the owner holds its lock): brelse's phase H runs it after queueing; the queue is not changed",
-  meta: { cite: ['vfs_bio.c:1605-1610', 'vfs_bio.c:1218-1220', 'vfs_bio.c:1225-1229'] },
-};
+/*
+ * No BUNDIRTY on a queued buffer: bundirty's comment allows it for brelse's phase H
+ * (vfs_bio.c:1218-1220, 1605-1610), but that phase needs B_DELWRI with B_INVAL after phase B,
+ * which phase B2 never leaves (it clears B_DELWRI whenever B_INVAL is set, vfs_bio.c:1297-1322);
+ * spec Appendix A-5. A run that reaches it is reported as a conformance violation.
+ */
 
 /**
  * The buf machine with b_refs bounded by `maxRefs` (BQHOLD is disabled at the bound). The
@@ -187,6 +193,8 @@ export function createBufMachine(maxRefs: number) {
       canDetach: ({ context }) => context.owner !== OWNER_NONE && context.hashed && !context.delwri,
       /** buf_deallocate may pin the owner's buffer with B_LOCKED. */
       canPin: ({ context }) => context.owner !== OWNER_NONE && !context.pinned,
+      /** The owner of a pinned buffer may unpin it. */
+      isPinned: ({ context }) => context.owner !== OWNER_NONE && context.pinned,
       /** brelse G1 / bqrelse Q1: a pinned buffer goes to LOCKED whatever else it is. */
       releasePinned: ({ context }) => context.owner !== OWNER_NONE && context.cmd === BUF_CMD_DONE && context.pinned,
       /** brelse G2: EMPTY takes a clean, unhashed, unpinned buffer (KASSERTs vfs_bio.c:1553-1557). */
@@ -217,6 +225,7 @@ export function createBufMachine(maxRefs: number) {
       attachVnode: assign({ hashed: true }),
       detachVnode: assign({ hashed: false }),
       pin: assign({ pinned: true }),
+      unpin: assign({ pinned: false }),
       takeRef: assign({ refs: ({ context }) => context.refs + 1 }),
       dropRef: assign({ refs: ({ context }) => context.refs - 1 }),
     },
@@ -314,6 +323,14 @@ export function createBufMachine(maxRefs: number) {
             description: "the filesystem's buf_deallocate pins the buffer with B_LOCKED instead of resolving its dependencies",
             meta: { cite: ['vfs_bio.c:1305-1310', 'vfs_bio.c:1347-1350', 'vfs_bio.c:2051-2058'] },
           },
+          CLEAR_LOCKED: {
+            target: 'NONE',
+            guard: 'isPinned',
+            actions: 'unpin',
+            description:
+              'the filesystem (HAMMER) clears B_LOCKED on a buffer it reacquired with regetblk, once its dependencies are resolved (outside vfs_bio.c; the queue code only tests the flag)',
+            meta: { cite: ['vfs_bio.c:2990-3006', 'vfs_bio.c:1538-1545'] },
+          },
           BQHOLD: {
             target: 'NONE',
             guard: 'belowMaxRefs',
@@ -400,7 +417,7 @@ export function createBufMachine(maxRefs: number) {
       },
       LOCKED: {
         description: 'on BQUEUE_LOCKED: pinned by the filesystem (B_LOCKED), dirty or not; never scanned by getnewbuf or the flushers',
-        on: { ...queuedTransitions(), BUNDIRTY: queuedBundirty },
+        on: queuedTransitions(),
       },
       CLEAN: {
         description: 'on BQUEUE_CLEAN: no delayed write; cached contents, normally still hashed; getnewbuf recycles from here',
@@ -408,15 +425,15 @@ export function createBufMachine(maxRefs: number) {
       },
       DIRTY: {
         description: 'on BQUEUE_DIRTY: a delayed write without B_HEAVY, waiting for buf_daemon',
-        on: { ...queuedTransitions(), BUNDIRTY: queuedBundirty },
+        on: queuedTransitions(),
       },
       DIRTY_HW: {
         description: 'on BQUEUE_DIRTY_HW: a delayed write with B_HEAVY, waiting for buf_daemon_hw',
-        on: { ...queuedTransitions(), BUNDIRTY: queuedBundirty },
+        on: queuedTransitions(),
       },
       EMPTY: {
         description: 'on BQUEUE_EMPTY: a header without memory or identity (unhashed, clean); getnewbuf takes these first',
-        on: queuedTransitions(),
+        on: queuedTransitions(false),
       },
     },
   });
@@ -560,6 +577,7 @@ export const buf: MachineModule<BufObject> = {
     { type: 'BGETVP' },
     { type: 'BRELVP' },
     { type: 'SET_LOCKED' },
+    { type: 'CLEAR_LOCKED' },
     { type: 'BQHOLD' },
     { type: 'BQDROP' },
   ],

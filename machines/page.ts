@@ -37,7 +37,6 @@ export type PageEvent =
   | { type: 'IO_START' }
   | { type: 'IO_FINISH' }
   | { type: 'SET_VALIDCLEAN' }
-  | { type: 'SET_VALIDDIRTY' }
   | { type: 'SET_INVALID' }
   | { type: 'SET_VALID' }
   | { type: 'USER_STORE' }
@@ -57,9 +56,15 @@ export interface PageObject {
   g_bogus: number;
 }
 
-/** Transitions on a page's contents and hard busy: the same on a resident and on a wired page. */
-function contentTransitions() {
-  return {
+/**
+ * Transitions on a page's hard busy and contents. A resident (unwired) page is touched by
+ * vfs_bio.c only through the busy protocol and a user store through a mapping: the content
+ * changes the seed makes (clean, invalidate, clrbuf, need-commit) all go through a buffer, which
+ * holds the page wired (`wired` = true adds them). vm_page_set_validdirty is called only from
+ * vfs_dirty_one_page, compiled out in the seed (vfs_bio.c:103-105), so it has no transition.
+ */
+function contentTransitions(wired: boolean) {
+  const shared = {
     BUSY: {
       guard: 'notBusy' as const,
       actions: 'takeBusy' as const,
@@ -72,16 +77,20 @@ function contentTransitions() {
       description: 'vm_page_wakeup releases the hard busy (or vm_page_try_to_cache consumes it)',
       meta: { cite: ['vfs_bio.c:3988', 'vfs_bio.c:3688', 'vfs_bio.c:1838', 'vfs_bio.c:1830'] },
     },
+    USER_STORE: {
+      guard: 'storable' as const,
+      actions: 'markValidDirty' as const,
+      description:
+        'a user store through a mapping dirties the page; during I/O the page is soft-busied and write-protected (the store faults and waits)',
+      meta: { cite: ['vfs_bio.c:3949', 'vfs_bio.c:3899-3906'] },
+    },
+  };
+  const throughBuffer = {
     SET_VALIDCLEAN: {
       actions: 'markValidClean' as const,
       description:
         'vfs_clean_one_page: the range becomes valid and clean (bdwrite without the page busy, write issue and read completion with it)',
       meta: { cite: ['vfs_bio.c:4149', 'vfs_bio.c:4144-4146', 'vfs_bio.c:3950', 'vfs_bio.c:3656-3657'] },
-    },
-    SET_VALIDDIRTY: {
-      actions: 'markValidDirty' as const,
-      description: 'vm_page_set_validdirty: the range becomes valid and dirty (vfs_dirty_one_page, compiled out in the seed)',
-      meta: { cite: ['vfs_bio.c:4154-4183'] },
     },
     SET_INVALID: {
       actions: 'markInvalid' as const,
@@ -93,19 +102,13 @@ function contentTransitions() {
       description: 'vfs_bio_clrbuf zeroes the invalid chunks and ORs the valid bits in directly, without the page busy',
       meta: { cite: ['vfs_bio.c:4215', 'vfs_bio.c:4240'] },
     },
-    USER_STORE: {
-      guard: 'storable' as const,
-      actions: 'markValidDirty' as const,
-      description:
-        'a user store through a mapping dirties the page; during I/O the page is soft-busied and write-protected (the store faults and waits)',
-      meta: { cite: ['vfs_bio.c:3949', 'vfs_bio.c:3899-3906'] },
-    },
     NEED_COMMIT: {
       actions: 'markNeedCommit' as const,
       description: 'buwrite marks every page of a clean VMIO buffer need-commit: the pages carry the dirtiness',
       meta: { cite: ['vfs_bio.c:1144-1147'] },
     },
   };
+  return wired ? { ...shared, ...throughBuffer } : shared;
 }
 
 /**
@@ -194,7 +197,7 @@ export function createPageMachine(maxWires: number) {
       resident: {
         description: 'resident and unwired (on a paging queue): no buffer holds it',
         on: {
-          ...contentTransitions(),
+          ...contentTransitions(false),
           FREE: {
             target: 'free',
             guard: 'freeable',
@@ -214,7 +217,7 @@ export function createPageMachine(maxWires: number) {
       wired: {
         description: 'wire_count ≥ 1: held in the page array of one or more buffers',
         on: {
-          ...contentTransitions(),
+          ...contentTransitions(true),
           WIRE: {
             target: 'wired',
             guard: 'canWire',
@@ -357,7 +360,6 @@ export const page: MachineModule<PageObject> = {
     { type: 'IO_START' },
     { type: 'IO_FINISH' },
     { type: 'SET_VALIDCLEAN' },
-    { type: 'SET_VALIDDIRTY' },
     { type: 'SET_INVALID' },
     { type: 'SET_VALID' },
     { type: 'USER_STORE' },

@@ -11,7 +11,7 @@ export const meta: MutantMeta = {
   description: 'A waiter that sees BIO_DONE returns while bpdone has not run: _biowait\'s KKASSERT(b_cmd == BUF_CMD_DONE) fires.',
   cite: ['vfs_bio.c:3777', 'vfs_bio.c:3283'],
   expect: 'killed',
-  killedBy: ['CONF:bio', 'vfs_bio.c:3283', 'IO-02'],
+  killedBy: ['CONF:bio', 'IO-17', 'vfs_bio.c:3283', 'IO-02'],
   scenario: 'biowait',
   params: { ios: 1, write: 1, errors: 0 },
 };

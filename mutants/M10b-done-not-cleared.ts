@@ -7,10 +7,10 @@ import type { Bio } from '../impl/env/bio.ts';
 export const meta: MutantMeta = {
   id: 'M10b',
   title: '_biowait leaves BIO_DONE set',
-  description: 'The next synchronous I/O on the buffer is issued with BIO_DONE still set: vn_strategy\'s KKASSERT((bio_flags & BIO_DONE) == 0) fires (without INVARIANTS the next biowait would return before its I/O completes).',
+  description: 'The next synchronous I/O on the buffer is issued with BIO_DONE still set: vn_strategy\'s KKASSERT((bio_flags & BIO_DONE) == 0) fires (without INVARIANTS the next biowait would return before its I/O completes). With real buffers, IO-17 (BIO_DONE set on an I/O that has not completed) sees it one step earlier: the next write sets b_cmd while BIO_DONE is still up.',
   cite: ['vfs_bio.c:3284', 'vfs_bio.c:3385'],
   expect: 'killed',
-  killedBy: ['vfs_bio.c:3385', 'CONF:bio'],
+  killedBy: ['IO-17', 'vfs_bio.c:3385', 'CONF:bio'],
   scenario: 'biowait',
   params: { ios: 2, write: 1, errors: 0 },
 };

@@ -13,4 +13,10 @@ export interface MutantMeta {
   scenario: string;
   params: Record<string, number>;
   cpus?: number;
+  /**
+   * For `expect: 'survives'`: why. Either the argument that the change is equivalent, or, for a
+   * listed bug the model cannot catch at any bound it can explore, the reason (SPEC: say why
+   * rather than drop it). Printed in docs/mutants.md.
+   */
+  why?: string;
 }

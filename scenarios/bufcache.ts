@@ -12,8 +12,9 @@ import type { KernelFunction } from '../impl/compiler/runtime.ts';
 import { newDevice } from '../impl/sim/device.ts';
 import { newVnode, registerVnode, type Vnode } from '../impl/env/vnode.ts';
 import { setupBufCache, newMarker, type BufCacheConfig } from '../impl/env/bufcache.ts';
-import { buf_daemon } from '../impl/kernel/vfs_bio.ts';
-import { read_ahead, read_block, write_block, touch_block, touch_blocks, evict_block, mapper, throttled_writes, async_writes, bdwait_only, WRITE_BAWRITE, WRITE_BDWRITE, WRITE_BWRITE } from './bufops.ts';
+import { buf_daemon, buf_daemon_hw } from '../impl/kernel/vfs_bio.ts';
+import { GETBLK_BHEAVY } from '../impl/kernel/sys.ts';
+import { read_ahead, read_block, write_block, write_block_dep, touch_block, touch_blocks, cache_then_evict, pin_cycle, reclaimer, invalidate_block, evict_block, mapper, throttled_writes, async_writes, bdwait_only, WRITE_BAWRITE, WRITE_BDWRITE, WRITE_BWRITE } from './bufops.ts';
 import { biowait_workload } from './bufops_biowait.ts';
 import type { Scenario } from './types.ts';
 
@@ -88,16 +89,17 @@ export const bufDelwriScenario: Scenario = {
     nbuf: { default: 1, min: 1, max: 2, description: 'buffer headers' },
     errors: { default: 0, min: 0, max: 1, description: '1 = writes may fail (re-dirty, B_ERROR flush path)' },
     reader: { default: 1, min: 0, max: 1, description: '1 = a reader of block 1 competes for buffers' },
+    deps: { default: 1, min: 0, max: 1, description: '1 = the delayed write carries a filesystem dependency (flushbufqueues may defer it or be refused)' },
   },
   defaultCpus: 2,
   options: { timeouts: true, ioErrors: 'param errors' },
   domains: BUF_DOMAINS,
   build(sim, p) {
     sim.options.ioErrors = p.errors === 1;
-    cache(sim, { nbuf: p.nbuf, lodirtybufspace: 2, hidirtybufspace: 8, hirunningspace: 8 });
+    cache(sim, { nbuf: p.nbuf, lodirtybufspace: 2, hidirtybufspace: 8, hirunningspace: 8, flushperqueue: 2 });
     const vp = bufVnode(sim, 'vp', 2);
     const marker = newMarker(sim, 'bufdaemon.marker');
-    sim.spawn('writer', 0, write_block, [vp, 0, 1, WRITE_BDWRITE]);
+    sim.spawn('writer', 0, write_block_dep, [vp, 0, 1, WRITE_BDWRITE, 0, p.deps]);
     if (p.reader) sim.spawn('reader', sim.ncpus - 1, read_block, [vp, 1, 1, 0]);
     sim.spawn('bufdaemon', 0, buf_daemon, [marker], { daemon: true });
   },
@@ -112,13 +114,15 @@ export const bufReuseScenario: Scenario = {
   cite: ['vfs_bio.c:1869-2199', 'vfs_bio.c:2527-2620', 'vfs_bio.c:2682-2988'],
   params: {
     lookups: { default: 1, min: 1, max: 2, description: 'how many times thread A looks block 0 up' },
+    pressure: { default: 1, min: 0, max: 1, description: '1 = vm_paging_min() may say memory is short (B_RELBUF releases, pages cached/freed)' },
   },
   defaultCpus: 2,
-  options: { timeouts: true },
+  options: { timeouts: true, memoryPressure: 'param pressure' },
   domains: BUF_DOMAINS,
   build(sim, p) {
     cache(sim, { nbuf: 1 });
     const vp = bufVnode(sim, 'vp', 2);
+    sim.options.memoryPressure = p.pressure === 1;
     boot(sim, write_block as unknown as KernelFunction, [vp, 0, 1, WRITE_BWRITE]);
     // Both getblks pass a sleep timeout: an untimed wait for a buffer hangs on the seed's lost
     // wakeup A-1 (hazard-A-1 shows it), which a default scenario must avoid (SPEC "Hazards").
@@ -132,12 +136,12 @@ export const bufReuseScenario: Scenario = {
 export const bufReadwriteScenario: Scenario = {
   name: 'buf-readwrite',
   description:
-    'bread with bogus pages and read-ahead vs a user store through a mapping: block 0 is two pages and page 0 is already resident and valid (an earlier one-page buffer was released with B_RELBUF), so the read of block 0 substitutes bogus_page for page 0 (a fill-in read must not destroy it, even if a mapping dirtied it) and reads page 1; read-ahead of block 2 runs asynchronously. A writer then bawrite()s block 0. Timeouts on.',
+    'bread with bogus pages and read-ahead vs a user store through a mapping: block 0 is two pages and page 0 is already resident, valid and clean (an earlier one-page buffer was written and released with B_RELBUF), so the read of block 0 substitutes bogus_page for page 0 — a fill-in read must not destroy it, even if a mapping dirtied it — and reads page 1; read-ahead of block 2 runs asynchronously. A peeker looks up the one-page block at offset 1, whose page the two-page buffer also holds (a page wired by two buffers). Timeouts on.',
   cite: ['vfs_bio.c:890-946', 'vfs_bio.c:3844-4008', 'vfs_bio.c:3485-3714', 'vfs_bio.c:1260-1633', 'vfs_bio.c:3008-3232'],
   params: {
     mapper: { default: 1, min: 0, max: 1, description: '1 = a user stores into page 0 through a mapping' },
     readahead: { default: 1, min: 0, max: 1, description: '1 = breadn with one read-ahead block' },
-    writer: { default: 0, min: 0, max: 1, description: '1 = a writer bawrite()s block 0 afterwards' },
+    peeker: { default: 1, min: 0, max: 1, description: '1 = a thread looks up the one-page block at offset 1 (overlapping buffers)' },
     errors: { default: 0, min: 0, max: 1, description: '1 = the device may fail an I/O' },
   },
   defaultCpus: 2,
@@ -145,14 +149,65 @@ export const bufReadwriteScenario: Scenario = {
   domains: BUF_DOMAINS,
   build(sim, p) {
     sim.options.ioErrors = p.errors === 1;
-    cache(sim, { nbuf: 2 });
+    cache(sim, { nbuf: 3 });
     const vp = bufVnode(sim, 'vp', 4, 2);
-    boot(sim, evict_block as unknown as KernelFunction, [vp, 0, 1]);
+    boot(sim, cache_then_evict as unknown as KernelFunction, [vp, 0, 1]);
     if (p.readahead) sim.spawn('reader', 0, read_ahead, [vp, 0, 2, 2, 2]);
     else sim.spawn('reader', 0, read_block, [vp, 0, 2, 0]);
     if (p.mapper) sim.spawn('mapper', 1, mapper, [vp, 0]);
-    if (p.writer) sim.spawn('writer', 1, write_block, [vp, 0, 2, WRITE_BAWRITE]);
+    if (p.peeker) sim.spawn('peeker', 1, touch_block, [vp, 1, 1, 1]);
   },
+};
+
+// ---------------------------------------------------------------- buf-pin
+
+function pinBuild(sim: Sim, p: Record<string, number>): void {
+  // flushperqueue (vfs.flushperqueue, RW) bounds the writes per flushbufqueues call; 2 keeps
+  // the daemon's loop counter small without changing which paths it can take.
+  // One buffer when only the pinning cycle runs, so its second block must recycle the first's.
+  cache(sim, { nbuf: p.heavy || p.trunc ? 2 : 1, lodirtybufspace: 2, hidirtybufspace: 8, hirunningspace: 8, flushperqueue: 2 });
+  const vp = bufVnode(sim, 'vp', 3);
+  if (p.heavy) {
+    sim.spawn('heavy', 0, write_block_dep, [vp, 0, 1, WRITE_BDWRITE, GETBLK_BHEAVY, 1]);
+    sim.spawn('bufdaemon_hw', 0, buf_daemon_hw, [newMarker(sim, 'bufdaemon_hw.marker')], { daemon: true });
+  } else if (p.trunc) {
+    sim.spawn('writer', 0, write_block_dep, [vp, 0, 1, WRITE_BDWRITE, 0, 1]);
+  }
+  if (p.pin) {
+    sim.spawn('tmpfs', 1, pin_cycle, [vp, 1, 1]);
+    sim.spawn('hammer', 0, reclaimer, [vp, 1]);
+  }
+  if (p.trunc) sim.spawn('trunc', 1, invalidate_block, [vp, 0, 1]);
+}
+
+const pinParams = (heavy: number, pin: number, trunc: number) => ({
+  heavy: { default: heavy, min: 0, max: 1, description: '1 = a heavy (GETBLK_BHEAVY) dirty buffer with a dependency, flushed by bufdaemon_hw' },
+  pin: { default: pin, min: 0, max: 1, description: '1 = buwrite a buffer with a dependency, need another buffer (getnewbuf may see it pinned), reclaim it' },
+  trunc: { default: trunc, min: 0, max: 1, description: '1 = a truncation invalidates the dirty block 0 (brelse B2)' },
+});
+
+export const bufDepsScenario: Scenario = {
+  name: 'buf-deps',
+  description:
+    'Dependencies and heavy buffers (what softupdates and HAMMER do to the buffer cache): a heavy-weight buffer carrying a dependency is delayed-written (BQUEUE_DIRTY_HW) and flushed by bufdaemon_hw, whose flushbufqueues may defer it once (buf_countdeps, B_DEFERRED, re-inserted behind the marker) or be refused by buf_checkwrite; meanwhile a truncation invalidates the block (brelse B2: counters dropped without reassignbuf, the dependency resolved by buf_deallocate). Every answer of the dependency hooks is explored. Timeouts on.',
+  cite: ['vfs_bio.c:1194-1209', 'vfs_bio.c:2318-2475', 'vfs_bio.c:1297-1323', 'vfs_bio.c:3567-3572'],
+  params: pinParams(1, 0, 1),
+  defaultCpus: 2,
+  options: { timeouts: true },
+  domains: BUF_DOMAINS,
+  build: pinBuild,
+};
+
+export const bufPinScenario: Scenario = {
+  name: 'buf-pin',
+  description:
+    'Pinning (B_LOCKED): a tmpfs-style writer buwrite()s a clean buffer carrying a dependency (its pages become need-commit), then needs another block; getnewbuf may pick that buffer, and buf_deallocate may pin it (B_LOCKED, bqrelse to BQUEUE_LOCKED, restart reason 3) instead of resolving the dependency; the filesystem then reclaims it: findblk, bremfree off BQUEUE_LOCKED, brelse back there while still pinned, regetblk, resolve and unpin, bqrelse. Timeouts on.',
+  cite: ['vfs_bio.c:1118-1149', 'vfs_bio.c:2041-2060', 'vfs_bio.c:1538-1545', 'vfs_bio.c:1664-1673', 'vfs_bio.c:2990-3006'],
+  params: pinParams(0, 1, 0),
+  defaultCpus: 2,
+  options: { timeouts: true },
+  domains: BUF_DOMAINS,
+  build: pinBuild,
 };
 
 // ---------------------------------------------------------------- runningspace
@@ -178,4 +233,4 @@ export const runningspaceScenario: Scenario = {
   },
 };
 
-export const bufcacheScenarios: Scenario[] = [biowaitScenario, bufDelwriScenario, bufReuseScenario, bufReadwriteScenario, runningspaceScenario];
+export const bufcacheScenarios: Scenario[] = [biowaitScenario, bufDelwriScenario, bufReuseScenario, bufReadwriteScenario, bufDepsScenario, bufPinScenario, runningspaceScenario];

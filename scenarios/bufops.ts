@@ -12,12 +12,15 @@ import { lifecycle, note } from '../impl/sim/report.ts';
 import { type Buf } from '../impl/env/bio.ts';
 import type { Vnode } from '../impl/env/vnode.ts';
 import { PQ_FREE, type VmPage } from '../impl/env/vm.ts';
-import { B_CACHE, B_INVAL, B_RELBUF, B_NOCACHE, VM_PAGE_BITS_ALL } from '../impl/kernel/sys.ts';
-import { bawrite, bdwrite, bqrelse, bread, breadn, brelse, bwrite, getblk, vfs_bio_clrbuf, waitrunningbufspace, bd_wait } from '../impl/kernel/vfs_bio.ts';
+import { B_CACHE, B_INVAL, B_LOCKED, B_RELBUF, B_NOCACHE, VM_PAGE_BITS_ALL } from '../impl/kernel/sys.ts';
+import { bawrite, bdwrite, bqrelse, bread, breadn, brelse, bremfree, regetblk, buwrite, bwrite, findblk, getblk, vfs_bio_clrbuf, waitrunningbufspace, bd_wait } from '../impl/kernel/vfs_bio.ts';
+import { lifecycle as report } from '../impl/sim/report.ts';
 
 export const WRITE_BDWRITE = 0;
 export const WRITE_BAWRITE = 1;
 export const WRITE_BWRITE = 2;
+/** buwrite: tmpfs's fake write (pages carry the dirtiness). */
+export const WRITE_BUWRITE = 3;
 
 /** Store new data into every page of a locked buffer (the copyin of VOP_WRITE). */
 export function buf_store(bp: Buf): void {
@@ -36,9 +39,25 @@ export function buf_store(bp: Buf): void {
  * write needs no read), store, then bdwrite / bawrite / bwrite.
  */
 export function* write_block(vp: Vnode, loffset: number, size: number, how: number): Kernel<number> {
-  const bp = (yield* getblk(vp, loffset, size, 0, 0))!;
-  if ((bp.b_flags & B_CACHE) === 0) vfs_bio_clrbuf(bp);
+  return yield* write_block_dep(vp, loffset, size, how, 0, 0);
+}
+
+/**
+ * write_block with getblk flags (GETBLK_BHEAVY) and, with `dep`, a filesystem dependency
+ * attached to the buffer (softupdates/HAMMER: b_dep becomes non-empty) before it is written.
+ */
+export function* write_block_dep(vp: Vnode, loffset: number, size: number, how: number, blkflags: number, dep: number): Kernel<number> {
+  // A sleep timeout on the wait for a buffer: an untimed one can hang on the seed's lost wakeup
+  // A-1 (docs/hazards.md); getblk then returns NULL and the caller retries (vfs_bio.c:2943-2945).
+  let bp: Buf | null = null;
+  while (bp === null) bp = yield* getblk(vp, loffset, size, blkflags, 1);
+  if ((bp.b_flags & B_CACHE) === 0) yield* vfs_bio_clrbuf(bp);
   buf_store(bp);
+  if (dep) bp.b_dep = true;
+  if (how === WRITE_BUWRITE) {
+    yield* buwrite(bp);
+    return 0;
+  }
   if (how === WRITE_BDWRITE) {
     yield* bdwrite(bp);
     return 0;
@@ -151,4 +170,65 @@ export function* bdwait_only(_vp: Vnode, _loffset: number, _size: number): Kerne
 /** touch_block `n` times. */
 export function* touch_blocks(vp: Vnode, loffset: number, size: number, slptimeo: number, n: number): Kernel<void> {
   for (let i = 0; i < n; i++) yield* touch_block(vp, loffset, size, slptimeo);
+}
+
+/** Write then evict a block at boot: its pages stay resident, valid and clean, unwired. */
+export function* cache_then_evict(vp: Vnode, loffset: number, size: number): Kernel<void> {
+  yield* write_block(vp, loffset, size, WRITE_BWRITE);
+  yield* evict_block(vp, loffset, size);
+}
+
+/**
+ * Invalidate a block (vinvalbuf / truncation): getblk, B_INVAL, brelse. A delayed-write buffer
+ * is destroyed through brelse's B2 block (vfs_bio.c:1297-1323).
+ */
+export function* invalidate_block(vp: Vnode, loffset: number, size: number): Kernel<void> {
+  let bp: Buf | null = null;
+  while (bp === null) bp = yield* getblk(vp, loffset, size, 0, 1);
+  // The data is discarded on purpose: the block's latest version becomes what the disk holds.
+  for (let i = 0; i < bp.b_xio.xio_npages; i++) {
+    const m = bp.b_xio.xio_pages[i]!;
+    vp.v_disk.g_latest[m.pindex] = vp.v_disk.d_data[m.pindex];
+  }
+  bp.g_modified = false;
+  bp.b_flags |= B_INVAL;
+  yield* brelse(bp);
+}
+
+/**
+ * The filesystem reclaims a buffer its buf_deallocate pinned (B_LOCKED, on BQUEUE_LOCKED):
+ * findblk locks it, bremfree takes it off the LOCKED queue (regetblk's steps, vfs_bio.c:3003-3005),
+ * the dependency is resolved and B_LOCKED cleared, and the buffer is released. A buffer that is
+ * not pinned is just released.
+ */
+export function* unpin_block(vp: Vnode, loffset: number): Kernel<void> {
+  const bp = yield* findblk(vp, loffset, 0);
+  if (bp === null) return;
+  yield* bremfree(bp);
+  if (bp.b_flags & B_LOCKED) {
+    // Not ready yet: release it still pinned (brelse puts it back on BQUEUE_LOCKED), then
+    // reacquire it with regetblk, resolve the dependency and unpin it.
+    yield* brelse(bp);
+    yield* regetblk(bp);
+    bp.b_dep = false;
+    bp.b_flags &= ~B_LOCKED;
+    report(bp, 'CLEAR_LOCKED');
+  }
+  yield* bqrelse(bp);
+}
+
+/**
+ * tmpfs-style: buwrite a buffer carrying a dependency (a clean buffer whose pages are
+ * need-commit), then need another block: getnewbuf may recycle that buffer, and its
+ * buf_deallocate may pin it (B_LOCKED → BQUEUE_LOCKED, restart reason 3) instead of resolving the
+ * dependency; the filesystem then reclaims the pinned buffer.
+ */
+export function* pin_cycle(vp: Vnode, loffset: number, size: number): Kernel<void> {
+  yield* write_block_dep(vp, loffset, size, WRITE_BUWRITE, 0, 1);
+  yield* touch_block(vp, loffset + 1, size, 1);
+}
+
+/** The filesystem thread that reclaims a pinned buffer (a HAMMER flusher, say). */
+export function* reclaimer(vp: Vnode, loffset: number): Kernel<void> {
+  yield* unpin_block(vp, loffset);
 }

@@ -1,8 +1,14 @@
 import { bioTrackScenario } from './bio-track.ts';
 import { bufcacheScenarios } from './bufcache.ts';
+import { mutantScenariosA } from './mutant-scenarios-a.ts';
+import { mutantScenariosB } from './mutant-scenarios-b.ts';
+import { hazardScenarios } from './hazard-scenarios.ts';
 import type { Scenario } from './types.ts';
 
-export const scenarioRegistry: Scenario[] = [bioTrackScenario, ...bufcacheScenarios];
+export const scenarioRegistry: Scenario[] = [bioTrackScenario, ...bufcacheScenarios, ...mutantScenariosA, ...mutantScenariosB, ...hazardScenarios];
+
+/** The scenarios the unmodified model must pass (`check`, the default-scenario tests, bench): all but hazard reproductions. */
+export const builtinScenarios: Scenario[] = scenarioRegistry.filter((s) => !s.hazard);
 
 export function getScenario(name: string): Scenario | undefined {
   return scenarioRegistry.find((s) => s.name === name);

@@ -22,6 +22,11 @@ export interface Scenario {
   defaultCpus: number;
   /** Options the scenario sets on the simulator (timeouts, ioErrors, ...), for docs. */
   options: Record<string, unknown>;
+  /**
+   * Set on a scenario that reproduces a hazard of the unmodified seed (SPEC §Hazards): the hazard
+   * id. Such scenarios fail on purpose, so `check` and the default-scenario tests skip them.
+   */
+  hazard?: string;
   /** The invariant domains that apply (invariants/ registry). */
   domains: string[];
   /** Registers the objects and spawns the threads of the workload. */

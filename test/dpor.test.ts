@@ -50,8 +50,10 @@ describe('dpor agrees with exhaustive', () => {
     });
   }
 
-  it('the same verdict on every mutant', async () => {
-    for (const m of await loadMutants()) {
+  it('the same verdict on every mutant of the timeout-free BIO scenarios', async () => {
+    // dpor is stateless: on scenarios with timed sleeps (daemons polling at hz, getnewbuf's
+    // short sleep) executions are unbounded, so the comparison covers the acyclic ones.
+    for (const m of (await loadMutants()).filter((x) => x.meta.scenario === 'bio-track' || x.meta.scenario === 'biowait')) {
       // Equivalent mutants are checked at a size the stateless search finishes quickly.
       const params = m.meta.expect === 'survives' ? { ...m.meta.params, ios: 2, waiters: 1 } : m.meta.params;
       const ex = await run(m.meta.scenario, params, { patch: m.patch });

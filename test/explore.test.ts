@@ -3,11 +3,11 @@
  * reduction counts orbits exactly, results are deterministic, every strategy runs every scenario.
  */
 import { describe, it, expect } from 'vitest';
-import { run } from './helpers.ts';
+import { run, runDefault } from './helpers.ts';
 import { Sim } from '../impl/sim/kernel.ts';
 import { StateCodec } from '../impl/sim/encode.ts';
 import { StateStore } from '../explorer/store.ts';
-import { scenarioRegistry, getScenario } from '../scenarios/index.ts';
+import { builtinScenarios, getScenario } from '../scenarios/index.ts';
 import { unionCoverage } from '../explorer/explore.ts';
 import { loadMutants } from '../mutants/index.ts';
 
@@ -92,14 +92,25 @@ describe('--symmetry', () => {
   });
 });
 
+/** Smaller parameters for the scenarios whose defaults take more than a few seconds. */
+const SMALL: Record<string, Record<string, number>> = {
+  'buf-delwri': { deps: 0 },
+  'buf-readwrite': { peeker: 0 },
+  'buf-deps': { trunc: 0 },
+};
+
 describe('partial-order reduction (sleep sets)', () => {
   it('visits exactly the same states and reaches the same verdicts, on every scenario and mutant', async () => {
-    for (const s of scenarioRegistry) {
-      const on = await run(s.name, {}, { por: true });
-      const off = await run(s.name, {}, { por: false });
+    for (const s of builtinScenarios) {
+      // The largest buffer-cache scenarios are compared at smaller parameters (CI time).
+      const params = SMALL[s.name] ?? {};
+      const on = await run(s.name, params, { por: true });
+      const off = await run(s.name, params, { por: false });
       expect(on.states, s.name).toBe(off.states);
       expect(on.violation).toBeNull();
-      expect(on.transitions).toBeLessThanOrEqual(off.transitions);
+      // Transitions are not compared: a state reached again with a smaller sleep set is expanded
+      // again for the transitions that woke up, so the count can exceed the plain search's on
+      // some buffer-cache scenarios; states and verdicts must agree exactly.
     }
     for (const m of await loadMutants()) {
       const on = await run(m.meta.scenario, m.meta.params, { patch: m.patch, por: true });
@@ -137,9 +148,9 @@ describe('determinism', () => {
 });
 
 describe('every scenario, every strategy', () => {
-  for (const s of scenarioRegistry) {
+  for (const s of builtinScenarios) {
     it(`${s.name}: exhaustive at defaults completes with no violation`, async () => {
-      const r = await run(s.name, {});
+      const r = await runDefault(s.name);
       expect(r.violation).toBeNull();
       expect(r.complete).toBe(true);
     });
@@ -153,11 +164,11 @@ describe('every scenario, every strategy', () => {
     }
   }
 
-  it('the explorations reach every state and transition of bioTrack and bio', async () => {
+  it('the explorations reach every state and transition of every machine', async () => {
     const results = [];
-    for (const s of scenarioRegistry) results.push(await run(s.name, {}));
+    for (const s of builtinScenarios) results.push(await runDefault(s.name));
     const cov = unionCoverage(results);
-    for (const m of ['bioTrack', 'bio']) {
+    for (const m of ['bioTrack', 'bio', 'buf', 'page']) {
       expect(cov[m].states[0], m).toBe(cov[m].states[1]);
       expect(cov[m].transitions[0], m).toBe(cov[m].transitions[1]);
     }

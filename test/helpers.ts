@@ -13,3 +13,11 @@ export async function run(scenario: string, params: Record<string, number>, extr
     ctl(),
   );
 }
+
+const defaults = new Map<string, Promise<ExploreResult>>();
+/** The exhaustive exploration of a scenario at its defaults, computed once per test file. */
+export function runDefault(scenario: string): Promise<ExploreResult> {
+  let r = defaults.get(scenario);
+  if (!r) defaults.set(scenario, (r = run(scenario, {})));
+  return r;
+}

@@ -9,16 +9,20 @@ import type { Kernel } from '../sim/prim.ts';
 import { nondet } from '../sim/nondet.ts';
 import { lifecycle } from '../sim/report.ts';
 import type { Buf } from './bio.ts';
-import { B_LOCKED } from '../kernel/sys.ts';
+import { B_INVAL, B_LOCKED } from '../kernel/sys.ts';
 
 /**
  * buf_deallocate(bp): the filesystem resolves the buffer's dependencies before it is released
  * or reused; it may instead pin the buffer by setting B_LOCKED (vfs_bio.c:1305-1306,
  * vfs_bio.c:2045-2048), in which case the dependencies stay.
+ *
+ * Environment assumption: the filesystem does not pin a buffer that is being invalidated
+ * (B_INVAL). brelse would go on to vfs_vmio_release with the dependency still listed and trip
+ * KKASSERT vfs_bio.c:1864 (docs/hazards.md, "Environment assumptions").
  */
 export function* buf_deallocate(bp: Buf): Kernel<void> {
   if (!bp.b_dep) return;
-  if ((yield* nondet('buf_deallocate: pin with B_LOCKED', 2, bp)) === 1) {
+  if ((bp.b_flags & B_INVAL) === 0 && (yield* nondet('buf_deallocate: pin with B_LOCKED', 2, bp)) === 1) {
     bp.b_flags |= B_LOCKED;
     lifecycle(bp, 'SET_LOCKED');
     return;

@@ -274,12 +274,6 @@ export function vm_page_set_validclean(m: VmPage, _base: number, _size: number):
   lifecycle(m, 'SET_VALIDCLEAN');
 }
 
-export function vm_page_set_validdirty(m: VmPage, _base: number, _size: number): void {
-  m.valid = VM_PAGE_BITS_ALL;
-  m.dirty = VM_PAGE_BITS_ALL;
-  lifecycle(m, 'SET_VALIDDIRTY');
-}
-
 /** vm_page_set_invalid(m, base, size): valid and dirty bits of the range are cleared. */
 export function vm_page_set_invalid(m: VmPage, _base: number, _size: number): void {
   m.valid = 0;

@@ -36,6 +36,7 @@ import { spin_lock, spin_unlock, lwkt_gettoken, lwkt_gettoken_shared, lwkt_relto
 import { KASSERT, KKASSERT, panic } from '../sim/panic.ts';
 import { lifecycle, note, mycpu, curthread } from '../sim/report.ts';
 import { nondet } from '../sim/nondet.ts';
+import { currentSim } from '../sim/kernel.ts';
 import {
   BIO_DONE,
   BIO_SYNC,
@@ -171,6 +172,11 @@ function OFF_TO_IDX(off: number): number {
   return Math.floor(off / PAGE_SIZE);
 }
 
+/** The scenario's options (debug sysctls such as debug_bufbio). */
+function currentOptions(): Record<string, unknown> {
+  return currentSim().options;
+}
+
 /** hz, in the model: any positive timeout (a timed sleep may time out; SPEC "simulator"). */
 const hz = 100;
 
@@ -256,13 +262,13 @@ export function* waitrunningbufspace(): Kernel<void> {
 }
 
 /* buf_dirty_count_severe (vfs_bio.c:336-346): too many dirty buffers? */
-export function buf_dirty_count_severe(): boolean {
+export function* buf_dirty_count_severe(): Kernel<boolean> {
   const g = vb();
   return g.runningbufspace + g.dirtykvaspace >= g.hidirtybufspace || g.dirtybufcount >= g.nbuf / 2;
 }
 
 /* buf_runningbufspace_severe (vfs_bio.c:348-356): is running I/O severe? */
-export function buf_runningbufspace_severe(): boolean {
+export function* buf_runningbufspace_severe(): Kernel<boolean> {
   const g = vb();
   return g.runningbufspace >= Math.trunc((g.hirunningspace * 4) / 6);
 }
@@ -271,7 +277,7 @@ export function buf_runningbufspace_severe(): boolean {
  * vfs_buf_test_cache (vfs_bio.c:358-380): an extended buffer keeps B_CACHE only if the new part
  * is valid in the page. Dirty VM pages stay dirty (they are not turned into B_DELWRI).
  */
-export function vfs_buf_test_cache(bp: Buf, foff: number, off: number, size: number, m: VmPage): void {
+export function* vfs_buf_test_cache(bp: Buf, foff: number, off: number, size: number, m: VmPage): Kernel<void> {
   if (bp.b_flags & B_CACHE) {
     const base = (foff + off) & PAGE_MASK;
     if (!vm_page_is_valid(m, base, size)) bp.b_flags &= ~B_CACHE; // vfs_bio.c:377-378
@@ -495,7 +501,7 @@ export function bufinit(_dummy: unknown): void {
  * still be locked; for it the call is a no-op, which lets getcacheblk, regetblk and getblk
  * call bremfree unconditionally.
  */
-export function _bremfree(bp: Buf): void {
+export function* _bremfree(bp: Buf): Kernel<void> {
   const pcpu = vb().bufpcpu[bp.b_qcpu];
 
   if (bp.b_qindex !== BQUEUE_NONE) {
@@ -513,13 +519,13 @@ export function* bremfree(bp: Buf): Kernel<void> {
   const pcpu = vb().bufpcpu[bp.b_qcpu];
 
   yield* spin_lock(pcpu.spin); // vfs_bio.c:836
-  _bremfree(bp);
+  yield* _bremfree(bp);
   yield* spin_unlock(pcpu.spin); // vfs_bio.c:838
 }
 
 /* bremfree_locked (vfs_bio.c:841-848): the caller holds pcpu->spin. */
-export function bremfree_locked(bp: Buf): void {
-  _bremfree(bp);
+export function* bremfree_locked(bp: Buf): Kernel<void> {
+  yield* _bremfree(bp);
 }
 
 /*
@@ -662,7 +668,7 @@ export function* bwrite(bp: Buf): Kernel<number> {
   yield* vfs_busy_pages(bp.b_vp!, bp); // vfs_bio.c:991
 
   // Normal bwrites pipeline writes (vfs_bio.c:993-996).
-  bsetrunningbufspace(bp, bp.b_bufsize); // vfs_bio.c:997
+  yield* bsetrunningbufspace(bp, bp.b_bufsize); // vfs_bio.c:997
   yield* vn_strategy(bp.b_vp!, bp.b_bio1); // vfs_bio.c:998
   error = yield* biowait(bp.b_bio1, 'biows'); // vfs_bio.c:999
   note('bwrite_return', { bp, vp, pindex, npages, versions, error });
@@ -714,7 +720,7 @@ export function* bawrite(bp: Buf): Kernel<void> {
   KKASSERT(bp.b_bio1.bio_done === null, 'vfs_bio.c:1037', 'bp->b_bio1.bio_done == NULL');
   yield* vfs_busy_pages(bp.b_vp!, bp); // vfs_bio.c:1038
 
-  bsetrunningbufspace(bp, bp.b_bufsize); // vfs_bio.c:1044
+  yield* bsetrunningbufspace(bp, bp.b_bufsize); // vfs_bio.c:1044
   yield* BUF_KERNPROC(bp); // vfs_bio.c:1045
   yield* vn_strategy(bp.b_vp!, bp.b_bio1); // vfs_bio.c:1046
 }
@@ -806,7 +812,7 @@ export function* bdirty(bp: Buf): Kernel<void> {
  * bheavy (vfs_bio.c:1194-1209): mark a heavy-weight buffer, flushed by the separate HW daemon
  * to avoid deadlocks. Takes effect at the next release.
  */
-export function bheavy(bp: Buf): void {
+export function* bheavy(bp: Buf): Kernel<void> {
   const g = vb();
   if ((bp.b_flags & B_HEAVY) === 0) {
     bp.b_flags |= B_HEAVY; // vfs_bio.c:1203
@@ -849,7 +855,7 @@ export function* bundirty(bp: Buf): Kernel<void> {
 }
 
 /* bsetrunningbufspace (vfs_bio.c:1246-1258): account the write about to be issued. */
-export function bsetrunningbufspace(bp: Buf, bytes: number): void {
+export function* bsetrunningbufspace(bp: Buf, bytes: number): Kernel<void> {
   const g = vb();
   bp.b_runningbufspace = bytes; // vfs_bio.c:1253
   if (bytes) {
@@ -1032,7 +1038,9 @@ export function* brelse(bp: Buf): Kernel<void> {
       bp.b_flags |= B_INVAL;
       bp.b_qindex = BQUEUE_CLEAN;
       TAILQ_INSERT_HEAD(pcpu.bufqueues[bp.b_qindex], bp);
-      lifecycle(bp, 'BRELSE_CLEAN');
+      // Unreachable in the seed (A-5): INVAL/RELBUF always empty the buffer first. The buf
+      // machine has no transition for it, so a run that gets here fails conformance.
+      lifecycle(bp, 'BRELSE_JUNK');
       break;
     case 'G4_DIRTY':
       bp.b_qindex = BQUEUE_DIRTY; // vfs_bio.c:1581-1585
@@ -1228,13 +1236,19 @@ export function* getnewbuf(blkflags: number, slptimeo: number, _size: number, _m
   let nqindex: number;
   let nqcpu: number;
   const slpflags = blkflags & GETBLK_PCATCH ? PCATCH : 0;
+  let maxloops = 200000;
   let restart_reason = 0;
+  const debug_bufbio = currentOptions().debug_bufbio === true;
 
   nqcpu = mycpu(); // vfs_bio.c:1907
   const flushingp = nqcpu; // &flushingbufs[nqcpu] (vfs_bio.c:1908)
   restart: for (;;) {
     if (g.bufspace < g.lobufspace) g.flushingbufs[flushingp] = 0; // vfs_bio.c:1910-1911
-    // The debug_bufbio maxloops panic (vfs_bio.c:1913-1915) is off by default; not modelled.
+
+    // debug_bufbio (a sysctl, off by default; scenario option) bounds the restarts (vfs_bio.c:1913-1915).
+    // The C prints restart_reason/restart_bp; the model's message leaves them out so that those
+    // locals stay dead (not part of the state) — they only document the reasons below.
+    if (debug_bufbio && --maxloops === 0) panic('vfs_bio.c:1914', `getnewbuf, excessive loops on cpu ${mycpu()}`);
 
     // Setup for scan: EMPTY, then CLEAN (vfs_bio.c:1917-1938).
     pcpu = g.bufpcpu[nqcpu];
@@ -1280,15 +1294,17 @@ export function* getnewbuf(blkflags: number, slptimeo: number, _size: number, _m
         yield* spin_unlock(pcpu.spin);
         yield* tsleep(g.bd_request, 0, 'gnbxxx', Math.trunc((hz + 99) / 100)); // vfs_bio.c:2026
         restart_reason = 1;
+        note('getnewbuf_restart', { reason: 1 });
         continue restart;
       }
       if (bp.b_qindex !== qindex || bp.b_refs) {
         yield* spin_unlock(pcpu.spin);
         yield* BUF_UNLOCK(bp);
         restart_reason = 2;
+        note('getnewbuf_restart', { reason: 2 });
         continue restart;
       }
-      bremfree_locked(bp); // vfs_bio.c:2038
+      yield* bremfree_locked(bp); // vfs_bio.c:2038
       yield* spin_unlock(pcpu.spin); // vfs_bio.c:2039
 
       // Dependencies must be handled before we disassociate the vnode; HAMMER may refuse by
@@ -1298,6 +1314,7 @@ export function* getnewbuf(blkflags: number, slptimeo: number, _size: number, _m
         if (bp.b_flags & B_LOCKED) {
           yield* bqrelse(bp);
           restart_reason = 3;
+          note('getnewbuf_restart', { reason: 3 });
           continue restart;
         }
         KKASSERT(!bp.b_dep, 'vfs_bio.c:2059', 'LIST_FIRST(&bp->b_dep) == NULL');
@@ -1343,6 +1360,7 @@ export function* getnewbuf(blkflags: number, slptimeo: number, _size: number, _m
         bp.b_flags |= B_INVAL;
         yield* brelse(bp);
         restart_reason = 5;
+        note('getnewbuf_restart', { reason: 5 });
         continue restart;
       }
 
@@ -1352,6 +1370,7 @@ export function* getnewbuf(blkflags: number, slptimeo: number, _size: number, _m
         bp.b_flags |= B_INVAL;
         yield* brelse(bp);
         restart_reason = 6;
+        note('getnewbuf_restart', { reason: 6 });
         continue restart;
       }
 
@@ -1370,6 +1389,7 @@ export function* getnewbuf(blkflags: number, slptimeo: number, _size: number, _m
       nqcpu = (nqcpu + 1) % g.ncpus; // vfs_bio.c:2161
       if (nqcpu !== mycpu()) {
         restart_reason = 7;
+        note('getnewbuf_restart', { reason: 7 });
         continue restart;
       }
 
@@ -1394,7 +1414,6 @@ export function* getnewbuf(blkflags: number, slptimeo: number, _size: number, _m
       }
     }
     // else: we finally have a valid bp; reset b_data (vfs_bio.c:2196, KVA: not modelled).
-    void restart_reason;
     if (bp !== null) note('getnewbuf_return', { bp });
     return bp;
   }
@@ -1419,7 +1438,7 @@ export function* buf_daemon1(queue: number, hw: number, bd_req: Word, marker: Bu
     // Flush while dirty + running exceeds lodirtybufspace/2 (vfs_bio.c:2253-2275).
     yield* waitrunningbufspace(); // vfs_bio.c:2267
     limit = Math.trunc(g.lodirtybufspace / 2); // vfs_bio.c:2268
-    while (hw ? buf_daemon_hw_limit(limit) : buf_daemon_limit(limit)) {
+    while (hw ? yield* buf_daemon_hw_limit(limit) : yield* buf_daemon_limit(limit)) {
       if ((yield* flushbufqueues(marker, queue)) === 0) break;
       if (g.runningbufspace < g.hirunningspace) continue;
       yield* waitrunningbufspace();
@@ -1432,13 +1451,13 @@ export function* buf_daemon1(queue: number, hw: number, bd_req: Word, marker: Bu
 }
 
 /* buf_daemon_limit (vfs_bio.c:2290-2295). */
-export function buf_daemon_limit(limit: number): boolean {
+export function* buf_daemon_limit(limit: number): Kernel<boolean> {
   const g = vb();
   return g.runningbufspace + g.dirtykvaspace > limit || g.dirtybufcount - g.dirtybufcounthw >= g.nbuf / 2;
 }
 
 /* buf_daemon_hw_limit (vfs_bio.c:2297-2302). */
-export function buf_daemon_hw_limit(limit: number): boolean {
+export function* buf_daemon_hw_limit(limit: number): Kernel<boolean> {
   const g = vb();
   return g.runningbufspace + g.dirtykvaspace > limit || g.dirtybufcounthw >= g.nbuf / 2;
 }
@@ -1506,7 +1525,7 @@ export function* flushbufqueues(marker: Buf, q: number): Kernel<number> {
       }
 
       // Remove the buffer from its queue; we still own the spinlock (vfs_bio.c:2393-2397).
-      _bremfree(bp);
+      yield* _bremfree(bp);
 
       if (bp.b_flags & B_INVAL) {
         // Disposing of an invalid buffer counts as a flush op (vfs_bio.c:2399-2406).
@@ -1923,7 +1942,7 @@ export function* allocbuf(bp: Buf, size: number): Kernel<void> {
 
       if (tinc > size - toff) tinc = size - toff;
       pix = Math.trunc(((bp.b_loffset & PAGE_MASK) + toff) / PAGE_SIZE);
-      vfs_buf_test_cache(bp, bp.b_loffset, toff, tinc, bp.b_xio.xio_pages[pix]!);
+      yield* vfs_buf_test_cache(bp, bp.b_loffset, toff, tinc, bp.b_xio.xio_pages[pix]!);
       toff += tinc;
       tinc = PAGE_SIZE;
     }
@@ -2101,7 +2120,7 @@ export function* bpdone(bp: Buf, elseit: number): Kernel<void> {
 
       // Writes already have valid+clean pages (bdwrite); only reads are cleaned here (vfs_bio.c:3650-3657).
       yield* vm_page_busy_wait(m, false, 'bpdpgw');
-      if (cmd === BUF_CMD_READ && isbogus === 0 && resid > 0) vfs_clean_one_page(bp, i, m);
+      if (cmd === BUF_CMD_READ && isbogus === 0 && resid > 0) yield* vfs_clean_one_page(bp, i, m);
 
       // The most common error with new filesystems: page soft-busy not set (vfs_bio.c:3659-3686).
       if (m.busy_count === 0) panic('vfs_bio.c:3685', 'bpdone: page busy < 0');
@@ -2280,7 +2299,7 @@ export function* vfs_busy_pages(vp: Vnode, bp: Buf): Kernel<void> {
       if (bp.b_cmd === BUF_CMD_WRITE) {
         // Zero-fill invalid parts, fold in VM dirtiness, mark valid+clean (vfs_bio.c:3929-3951).
         vm_page_protect(m, VM_PROT_READ);
-        vfs_clean_one_page(bp, i, m);
+        yield* vfs_clean_one_page(bp, i, m);
         // swap_pager_unswapped(m): no swapcache in the model.
       } else if (m.valid === VM_PAGE_BITS_ALL) {
         // Fully valid (maybe dirty through a mapping): do not read over it (vfs_bio.c:3952-3967).
@@ -2318,7 +2337,7 @@ export function* vfs_clean_pages(bp: Buf): Kernel<void> {
 
   for (i = 0; i < bp.b_xio.xio_npages; i++) {
     m = bp.b_xio.xio_pages[i]!;
-    vfs_clean_one_page(bp, i, m);
+    yield* vfs_clean_one_page(bp, i, m);
   }
 }
 
@@ -2327,7 +2346,7 @@ export function* vfs_clean_pages(bp: Buf): Kernel<void> {
  * (b_dirtyoff/end, NEEDCOMMIT) and mark the buffer's range of the page valid and clean. One
  * page is one unit here, so the byte range is the whole page when the buffer covers it.
  */
-export function vfs_clean_one_page(bp: Buf, pageno: number, m: VmPage): void {
+export function* vfs_clean_one_page(bp: Buf, pageno: number, m: VmPage): Kernel<void> {
   const soff = pageno * PAGE_SIZE; // vfs_bio.c:4065-4078 (page-relative range, clipped to b_bcount)
   const eoff = Math.min(soff + PAGE_SIZE, bp.b_bcount);
   if (eoff <= soff) return;
@@ -2346,7 +2365,7 @@ export function vfs_clean_one_page(bp: Buf, pageno: number, m: VmPage): void {
  * vfs_bio_clrbuf (vfs_bio.c:4187-4243): zero the invalid parts of a buffer and mark them valid,
  * without busying the pages. With one unit per page, a page is either valid or zeroed whole.
  */
-export function vfs_bio_clrbuf(bp: Buf): void {
+export function* vfs_bio_clrbuf(bp: Buf): Kernel<void> {
   let i: number;
 
   KKASSERT((bp.b_flags & B_VMIO) !== 0, 'vfs_bio.c:4201', 'bp->b_flags & B_VMIO');
@@ -2371,7 +2390,11 @@ export function* bio_page_alloc(_bp: Buf, obj: VmObject, pg: number, _deficit: n
   let vmflags = VM_ALLOC_NORMAL | VM_ALLOC_NULL_OK;
   let p: VmPage | null;
 
-  // ASSERT_LWKT_TOKEN_HELD(vm_object_token(obj)) (vfs_bio.c:4269): VM locking, out of scope (§6.10).
+  KASSERT(
+    curthread().tokens.some((h) => h.tok === obj.token),
+    'vfs_bio.c:4269',
+    'ASSERT_LWKT_TOKEN_HELD(vm_object_token(obj))',
+  );
 
   p = yield* vm_page_alloc(obj, pg, vmflags); // vfs_bio.c:4289
   if (p) return p;
@@ -2450,7 +2473,7 @@ export function* nestiobuf_done(mbio: Bio, _donebytes: number, error: number): K
 }
 
 /* nestiobuf_init (vfs_bio.c:4510-4519): the placeholder count 1 holds the master open while subs are added. */
-export function nestiobuf_init(bio: Bio): void {
+export function* nestiobuf_init(bio: Bio): Kernel<void> {
   bio.bio_driver_info = 1;
 }
 
