@@ -453,7 +453,7 @@ async function cmdHazards(args: string[]): Promise<number> {
   out(!!values.json, { hazards: rows, ok }, () =>
     rows.length === 0
       ? 'no hazards are registered for the seed functions modelled so far'
-      : table(rows.map((r) => [r.id, r.status, r.scenario, r.reason, r.ok ? c.green('as recorded') : c.red('CHANGED')]), ['id', 'status', 'scenario', 'reason', 'rerun']),
+      : table(rows.map((r) => [r.id, r.status, r.scenario, r.reason, r.status === 'deferred' ? c.dim('not run') : r.ok ? c.green('as recorded') : c.red('CHANGED')]), ['id', 'status', 'scenario', 'reason', 'rerun']),
   );
   return ok ? 0 : 1;
 }

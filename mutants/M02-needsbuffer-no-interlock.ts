@@ -1,7 +1,7 @@
 'use kernel';
 /** M02: getnewbuf's needsbuffer sleep without tsleep_interlock: a plain tsleep (vfs_bio.c:2181, 2184). */
 import type { MutantMeta } from './types.ts';
-import { BQUEUE_CLEAN, BQUEUE_EMPTY, BUF_CMD_DONE, B_AGE, B_BNOCLIP, B_DELWRI, B_HASHED, B_HEAVY, B_INVAL, B_LOCKED, B_VMIO, B_VNCLEAN, B_VNDIRTY, GETBLK_BHEAVY, GETBLK_PCATCH, KASSERT, KKASSERT, type Kernel, LK_EXCLUSIVE, LK_NOWAIT, PCATCH, VFS_BIO_NEED_ANY, VFS_BIO_NEED_BUFSPACE, atomic_fetchadd_int, atomic_set_int, lifecycle, load, mycpu, note, panic, spin_lock, spin_unlock, tsleep } from '../impl/api.ts';
+import { BQUEUE_CLEAN, BQUEUE_EMPTY, BUF_CMD_DONE, B_AGE, B_BNOCLIP, B_DELWRI, B_HASHED, B_HEAVY, B_INVAL, B_LOCKED, B_VMIO, B_VNCLEAN, B_VNDIRTY, GETBLK_BHEAVY, GETBLK_PCATCH, NOOFFSET, KASSERT, KKASSERT, type Kernel, LK_EXCLUSIVE, LK_NOWAIT, PCATCH, VFS_BIO_NEED_ANY, VFS_BIO_NEED_BUFSPACE, atomic_fetchadd_int, atomic_set_int, lifecycle, load, mycpu, note, panic, spin_lock, spin_unlock, tsleep } from '../impl/api.ts';
 import { BUF_LOCK, BUF_UNLOCK, type Buf } from '../impl/env/bio.ts';
 import { buf_deallocate } from '../impl/env/softdep.ts';
 import { brelvp } from '../impl/env/vnode.ts';
@@ -147,8 +147,8 @@ export default {
         bp.b_resid = 0;
         bp.b_bcount = 0;
         bp.b_xio.xio_npages = 0;
-        bp.b_bio1.bio_done = null; // reinitbufbio
-        bp.b_bio1.bio_flags = 0;
+        bp.b_bio1.bio_done = null; // reinitbufbio (vfs_bio.c:743-751): bio_done and the bio2 offset, not bio_flags
+        bp.b_bio2_offset = NOOFFSET;
         KKASSERT(!bp.b_dep, 'vfs_bio.c:2105', 'LIST_FIRST(&bp->b_dep) == NULL');
         lifecycle(bp, 'GETNEWBUF_REUSE');
         if (blkflags & GETBLK_BHEAVY) {

@@ -46,7 +46,7 @@ export default {
       if (m.wire_count === 0) {
         if (bp.b_flags & B_DIRECT) {
           yield* vm_page_wakeup(m); // vfs_bio.c:1813
-          vm_page_try_to_free(m); // vfs_bio.c:1814
+          yield* vm_page_try_to_free(m); // vfs_bio.c:1814
         } else if (bp.b_flags & (B_NOTMETA | B_TTC) || (yield* vm_paging_min())) {
           vm_page_try_to_cache(m, curthread()); // vfs_bio.c:1829-1830 (consumes the busy)
         } else {

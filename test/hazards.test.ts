@@ -1,6 +1,10 @@
 /** Hazards of the unmodified seed (SPEC §Hazards): every registered hazard reruns as recorded. */
 import { describe, it, expect } from 'vitest';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { replay, type NamedChoice } from '../explorer/trace.ts';
+import { loadPatch } from '../explorer/patch.ts';
 import { hazardRegistry, runHazard, hazardPatchPath } from '../hazards/index.ts';
 import { getScenario, builtinScenarios } from '../scenarios/index.ts';
 import { explore } from '../explorer/explore.ts';
@@ -63,4 +67,24 @@ describe('hazards', () => {
     const r = await run('hazard-A-14', { part: 1 });
     expect(r.violation?.id).toBe('vfs_bio.c:1714');
   }, 30_000);
+});
+
+describe('saved hazard traces', () => {
+  const dir = new URL('../hazards/traces/', import.meta.url);
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.json')).sort()) {
+    it(`${f} replays to its recorded violation`, async () => {
+      const doc = JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as { '#meta': { vfsmodel: Record<string, unknown> } };
+      const meta = doc['#meta'].vfsmodel;
+      const scenario = getScenario(String(meta.scenario))!;
+      // The stored patch path is absolute (where it was recorded): resolve it in this checkout.
+      const patchFile = meta.patch ? fileURLToPath(new URL(`../hazards/patches/${basename(String(meta.patch))}`, import.meta.url)) : null;
+      const patch = patchFile ? await loadPatch(patchFile) : null;
+      const choices = meta.choices as NamedChoice[];
+      const rep = replay({ scenario, params: meta.params as Record<string, number>, cpus: Number(meta.cpus), patch, workload: null }, choices);
+      const expected = meta.violation as { id: string };
+      expect(rep.error).toBeNull();
+      expect(rep.executed).toBe(choices.length);
+      expect(rep.violation?.id).toBe(expected.id);
+    });
+  }
 });

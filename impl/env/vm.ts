@@ -304,12 +304,20 @@ function freePage(m: VmPage): void {
   lifecycle(m, 'FREE');
 }
 
-/** vm_page_try_to_free(m): free an unbusied clean unwired page; it busies it itself. */
-export function vm_page_try_to_free(m: VmPage): boolean {
-  if (m.busy !== null || !disposable(m)) return false;
-  freePage(m);
-  return true;
-}
+/**
+ * vm_page_try_to_free(m): free an unbusied, clean, unwired page. It busies the page itself (a
+ * try), so it is a step of its own: another thread may busy or look up the page first.
+ */
+export const vm_page_try_to_free = prim({
+  name: 'vm_page_try_to_free',
+  kind: 'lock',
+  touches: ([m]: [VmPage]) => [m],
+  exec: ([m]: [VmPage]) => {
+    if (m.busy !== null || !disposable(m)) return false;
+    freePage(m);
+    return true;
+  },
+});
 
 /**
  * vm_page_try_to_cache(m): consumes the caller's hard busy (spec §0: no vm_page_wakeup follows

@@ -13,7 +13,7 @@
  * order), so equal sets are equal states. Syncer wiring (vn_syncer_add/remove from reassignbuf
  * and brelvp) belongs to the syncer model and hooks in through `syncerHooks`.
  */
-import type { Kernel } from '../sim/prim.ts';
+import { prim, type Kernel } from '../sim/prim.ts';
 import { dev_start, type Device } from '../sim/device.ts';
 import { lwkt_gettoken, lwkt_reltoken, newToken } from '../sim/locks.ts';
 import type { LwktToken } from '../sim/thread.ts';
@@ -176,10 +176,17 @@ export function* reassignbuf(bp: Buf): Kernel<void> {
   }
 }
 
-/** VOP_BMAP(vp, loffset, &doffset, ...): the identity translation; it may block (vfs_bio.c:1089-1092). */
-export function VOP_BMAP(_vp: Vnode, loffset: number): number {
-  return loffset;
-}
+/**
+ * VOP_BMAP(vp, loffset, &doffset, ...): the identity translation. The filesystem may block to
+ * read its block map (vfs_bio.c:1080-1092), so it is a step whose LWKT tokens are released.
+ */
+export const VOP_BMAP = prim({
+  name: 'VOP_BMAP',
+  kind: 'read',
+  sleeps: true,
+  touches: ([vp]: [Vnode, number]) => [vp],
+  exec: ([, loffset]: [Vnode, number]) => loffset,
+});
 
 /**
  * Driver interrupt: the transfer happens now (pages are soft-busied and write-protected while

@@ -745,7 +745,7 @@ export function* bdwrite(bp: Buf): Kernel<void> {
   bp.b_flags |= B_CACHE; // vfs_bio.c:1078
 
   // Cache the physical translation now, while the metadata is in memory (vfs_bio.c:1080-1092).
-  if (bp.b_bio2_offset === NOOFFSET) bp.b_bio2_offset = VOP_BMAP(bp.b_vp!, bp.b_loffset);
+  if (bp.b_bio2_offset === NOOFFSET) bp.b_bio2_offset = yield* VOP_BMAP(bp.b_vp!, bp.b_loffset);
 
   yield* vfs_clean_pages(bp); // vfs_bio.c:1109
   yield* bqrelse(bp); // vfs_bio.c:1110
@@ -1194,7 +1194,7 @@ export function* vfs_vmio_release(bp: Buf): Kernel<void> {
     if (m.wire_count === 0) {
       if (bp.b_flags & B_DIRECT) {
         yield* vm_page_wakeup(m); // vfs_bio.c:1813
-        vm_page_try_to_free(m); // vfs_bio.c:1814
+        yield* vm_page_try_to_free(m); // vfs_bio.c:1814
       } else if (bp.b_flags & (B_NOTMETA | B_TTC) || (yield* vm_paging_min())) {
         vm_page_try_to_cache(m, curthread()); // vfs_bio.c:1829-1830 (consumes the busy)
       } else {
@@ -1344,8 +1344,8 @@ export function* getnewbuf(blkflags: number, slptimeo: number, _size: number, _m
       bp.b_resid = 0;
       bp.b_bcount = 0;
       bp.b_xio.xio_npages = 0;
-      bp.b_bio1.bio_done = null; // reinitbufbio
-      bp.b_bio1.bio_flags = 0;
+      bp.b_bio1.bio_done = null; // reinitbufbio (vfs_bio.c:743-751): bio_done and the bio2 offset, not bio_flags
+        bp.b_bio2_offset = NOOFFSET;
       KKASSERT(!bp.b_dep, 'vfs_bio.c:2105', 'LIST_FIRST(&bp->b_dep) == NULL');
       lifecycle(bp, 'GETNEWBUF_REUSE');
       if (blkflags & GETBLK_BHEAVY) {
@@ -1594,7 +1594,9 @@ export function* inmem(vp: Vnode, loffset: number): Kernel<number> {
   let res = 1;
 
   if (yield* findblk(vp, loffset, FINDBLK_TEST)) return 1; // vfs_bio.c:2496-2497
-  if ((obj = vp.v_object) === null) return 0; // vfs_bio.c:2498-2501
+  // vp->v_mount == NULL returns 0 (vfs_bio.c:2498-2499): every model vnode is mounted, and
+  // v_iosize stands for v_mount->mnt_stat.f_iosize.
+  if ((obj = vp.v_object) === null) return 0; // vfs_bio.c:2500-2501
 
   // One page per unit: check each page of the block (vfs_bio.c:2503-2522).
   yield* vm_object_hold(obj);
@@ -2444,7 +2446,9 @@ export function* nestiobuf_iodone(bio: Bio): Kernel<void> {
   if (bp.b_error === 0 && (bp.b_bcount < bp.b_bufsize || bp.b_resid > 0)) error = EIO;
 
   donebytes = bp.b_bufsize;
-  bp.b_cmd = BUF_CMD_DONE; // relpbuf(bp, NULL) (vfs_bio.c:4473): the pbuf goes back to its pool
+  // relpbuf(bp, NULL) (vfs_bio.c:4473): the pbuf goes back to its pool, unlocked; getpbuf's
+  // initialisation would reset b_cmd on its next use, which the model does here.
+  bp.b_cmd = BUF_CMD_DONE;
   yield* BUF_UNLOCK(bp);
 
   yield* nestiobuf_done(mbio, donebytes, error); // vfs_bio.c:4475
