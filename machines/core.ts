@@ -545,12 +545,19 @@ export function machineDocPage(mod: AnyMachineModule): string {
       `${violations === 0 ? 'every per-state invariant holds in every one of them' : `**${violations} invariant violations**`}.`,
   );
   out.push('');
+  // Large machines list only the first states (shortest paths first); the rest are in
+  // `vfsmodel graph <machine>`.
+  const LISTED = 300;
   out.push('| abstract state | shortest path from the initial state | invariants |');
   out.push('|---|---|---|');
-  for (const s of result.states) {
+  for (const s of result.states.slice(0, LISTED)) {
     const path = s.path.length ? s.path.map((e) => `\`${e}\``).join(' → ') : '(initial)';
     out.push(`| \`${md(s.key)}\` | ${path} | ${s.violations.length ? md(s.violations.join('; ')) : 'hold'} |`);
   }
   out.push('');
+  if (result.states.length > LISTED) {
+    out.push(`The other ${result.states.length - LISTED} abstract states (longer paths): \`vfsmodel graph ${mod.name} --json\`.`);
+    out.push('');
+  }
   return out.join('\n');
 }

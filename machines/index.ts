@@ -6,15 +6,25 @@ import { bio } from './bio.ts';
 import { bioTrack } from './bioTrack.ts';
 import { buf } from './buf.ts';
 import { page } from './page.ts';
+import { uvn } from './uvn.ts';
+import { uvmPage } from './uvmPage.ts';
+import { hammerInode } from './hammerInode.ts';
+import { hammerRecord } from './hammerRecord.ts';
+import { flushGroup } from './flushGroup.ts';
 import type { AnyMachineModule } from './types.ts';
 
-export const machineRegistry: AnyMachineModule[] = [bioTrack, bio, buf, page];
+/**
+ * uvn/uvmPage (the vnode pager) and hammerInode/hammerRecord/flushGroup (HAMMER) are specified
+ * ahead of their implementations: `check` traverses them, and conformance binds them once the
+ * seed code they abstract is modelled.
+ */
+export const machineRegistry: AnyMachineModule[] = [bioTrack, bio, buf, page, uvn, uvmPage, hammerInode, hammerRecord, flushGroup] as AnyMachineModule[];
 
 /** The machine named `name`, or undefined. */
 export function getMachine(name: string): AnyMachineModule | undefined {
   return machineRegistry.find((m) => m.name === name);
 }
 
-export { bio, bioTrack, buf, page };
+export { bio, bioTrack, buf, page, uvn, uvmPage, hammerInode, hammerRecord, flushGroup };
 export * from './core.ts';
 export type * from './types.ts';
