@@ -9,7 +9,7 @@ import { getInitialSnapshot } from 'xstate';
 import { machineRegistry, getMachine, traverse, statesOf, transitionsOf, eventTypesOf, diagram, shortestPathTo, stateKey, snapshotToAbstract } from '../machines/index.ts';
 import { invariantRegistry } from '../invariants/index.ts';
 import { scenarioRegistry, builtinScenarios, getScenario, resolveParams, type Scenario } from '../scenarios/index.ts';
-import { explore, unionCoverage } from '../explorer/explore.ts';
+import { explore, uncoveredBy, unionCoverage } from '../explorer/explore.ts';
 import { STRATEGIES, type ExploreControl, type ExploreResult, type Strategy } from '../explorer/result.ts';
 import { formatTrace, replay, type NamedChoice } from '../explorer/trace.ts';
 import { loadPatch, PatchError } from '../explorer/patch.ts';
@@ -425,14 +425,16 @@ async function cmdCheck(args: string[]): Promise<number> {
     dispose();
   }
   const coverage = unionCoverage(scenarios);
+  const uncovered = uncoveredBy(scenarios);
   const ok = machines.every((m) => m.ok) && scenarios.length === builtinScenarios.length && scenarios.every((r) => !r.violation && r.complete);
-  out(!!values.json, { ok, machines, scenarios, coverage }, () => {
+  out(!!values.json, { ok, machines, scenarios, coverage, uncovered }, () => {
     const lines = [c.bold('machines')];
     lines.push(table(machines.map((m) => [m.name, String(m.reachable), `${m.transitions[0]}/${m.transitions[1]}`, m.ok ? c.green('ok') : c.red(m.violations.join('; '))]), ['machine', 'reachable', 'transitions', 'per-state invariants']));
     lines.push('', c.bold('scenarios'));
     for (const r of scenarios) lines.push(summarize(r), '');
     lines.push(c.bold('coverage (union over scenarios)'));
     lines.push(table(Object.entries(coverage).map(([m, v]) => [m, `${v.states[0]}/${v.states[1]}`, `${v.transitions[0]}/${v.transitions[1]}`]), ['machine', 'states', 'transitions']));
+    for (const [m, u] of Object.entries(uncovered)) lines.push(c.dim(`not reached in ${m}: ${[...u.states, ...u.transitions].join(', ')}`));
     lines.push('', ok ? c.green('ok: every machine and scenario passes') : c.red('NOT ok'));
     return lines.join('\n');
   });

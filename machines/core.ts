@@ -15,7 +15,7 @@ import {
   type StateValue,
 } from 'xstate';
 import { getShortestPaths } from '@xstate/graph';
-import type { AbstractState, AnyMachineModule, Cite, MachineModule } from './types.ts';
+import type { AbstractState, AnyMachineModule, Cite } from './types.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Abstract states

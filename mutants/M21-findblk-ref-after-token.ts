@@ -1,6 +1,6 @@
 'use kernel';
 /** M21: findblk takes its ref after releasing v_token (vfs_bio.c:2576-2577 swapped). */
-import { bqhold, findblk } from '../impl/kernel/vfs_bio.ts';
+import { bqhold } from '../impl/kernel/vfs_bio.ts';
 import { buf_rb_hash_lookup, type Vnode } from '../impl/env/vnode.ts';
 import { atomic_add_int, B_KVABIO, FINDBLK_KVABIO, FINDBLK_NBLOCK, FINDBLK_REF, FINDBLK_TEST, type Kernel, lifecycle, LK_EXCLUSIVE, LK_NOWAIT, lwkt_gettoken_shared, lwkt_reltoken, note } from '../impl/api.ts';
 import { type Buf, BUF_LOCK, BUF_UNLOCK } from '../impl/env/bio.ts';

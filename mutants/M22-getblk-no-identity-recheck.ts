@@ -1,6 +1,6 @@
 'use kernel';
 /** M22: getblk without the identity recheck after locking (vfs_bio.c:2784-2792). */
-import { allocbuf, bqdrop, brelse, bremfree, bwrite, findblk, getblk, getnewbuf } from '../impl/kernel/vfs_bio.ts';
+import { allocbuf, bqdrop, brelse, bremfree, bwrite, findblk, getnewbuf } from '../impl/kernel/vfs_bio.ts';
 import { bgetvp, VBLK, VCHR, type Vnode } from '../impl/env/vnode.ts';
 import { B_AGE, B_CACHE, B_DELWRI, B_INVAL, B_KVABIO, B_NOCACHE, B_RELBUF, B_VMIO, BUF_CMD_DONE, DEV_BSIZE, ENOLCK, FINDBLK_REF, FINDBLK_TEST, GETBLK_NOWAIT, GETBLK_PCATCH, GETBLK_SZMATCH, KASSERT, type Kernel, KKASSERT, LK_EXCLUSIVE, LK_NOWAIT, LK_SLEEPFAIL, MAXBSIZE, NOOFFSET, note, PAGE_MASK, panic, PCATCH } from '../impl/api.ts';
 import { type Buf, BUF_LOCK, BUF_TIMELOCK, BUF_UNLOCK } from '../impl/env/bio.ts';

@@ -1,6 +1,6 @@
 'use kernel';
 /** M26: flushbufqueues inserts its marker at the tail (vfs_bio.c:2355). */
-import { _bremfree, brelse, flushbufqueues } from '../impl/kernel/vfs_bio.ts';
+import { _bremfree, brelse } from '../impl/kernel/vfs_bio.ts';
 import { type Buf, BUF_LOCK, BUF_UNLOCK } from '../impl/env/bio.ts';
 import { B_AGE, B_DEFERRED, B_DELWRI, B_ERROR, B_INVAL, B_KVABIO, B_MARKER, BQUEUE_NONE, type Kernel, KKASSERT, lifecycle, LK_EXCLUSIVE, LK_NOWAIT, note, spin_lock, spin_unlock, tsleep } from '../impl/api.ts';
 import { type BufPcpu, TAILQ_INSERT_AFTER, TAILQ_INSERT_TAIL, TAILQ_NEXT, TAILQ_REMOVE, vb } from '../impl/kernel/vfs_bio_state.ts';

@@ -1,6 +1,6 @@
 'use kernel';
 /** M28: bawrite without BUF_KERNPROC (vfs_bio.c:1045). */
-import { bawrite, brelse, bsetrunningbufspace, vfs_busy_pages, vn_strategy } from '../impl/kernel/vfs_bio.ts';
+import { brelse, bsetrunningbufspace, vfs_busy_pages, vn_strategy } from '../impl/kernel/vfs_bio.ts';
 import { type Buf, BUF_LOCKINUSE } from '../impl/env/bio.ts';
 import { B_CACHE, B_EINTR, B_ERROR, B_INVAL, BUF_CMD_WRITE, type Kernel, KKASSERT, lifecycle, panic } from '../impl/api.ts';
 import type { MutantMeta } from './types.ts';

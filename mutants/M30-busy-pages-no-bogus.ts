@@ -1,6 +1,6 @@
 'use kernel';
 /** M30: vfs_busy_pages without the bogus-page substitution (vfs_bio.c:3952-3967). */
-import { vfs_busy_pages, vfs_clean_one_page } from '../impl/kernel/vfs_bio.ts';
+import { vfs_clean_one_page } from '../impl/kernel/vfs_bio.ts';
 import type { Vnode } from '../impl/env/vnode.ts';
 import type { Buf } from '../impl/env/bio.ts';
 import { B_CACHE, B_CLUSTER, B_HASBOGUS, B_VMIO, BUF_CMD_DONE, BUF_CMD_WRITE, KASSERT, type Kernel, KKASSERT, lifecycle, NOOFFSET, note, VM_PAGE_BITS_ALL } from '../impl/api.ts';

@@ -1,6 +1,6 @@
 'use kernel';
 /** M31: bpdone skips io_finish and pip_wakeup for restored bogus slots (vfs_bio.c:3687-3689). */
-import { bdirty, bpdone, bqrelse, brelse, bundirty, vfs_clean_one_page } from '../impl/kernel/vfs_bio.ts';
+import { bdirty, bqrelse, brelse, bundirty, vfs_clean_one_page } from '../impl/kernel/vfs_bio.ts';
 import { type Buf, BUF_LOCKINUSE } from '../impl/env/bio.ts';
 import { B_CACHE, B_ERROR, B_HASBOGUS, B_INVAL, B_NOCACHE, B_RELBUF, B_VMIO, BUF_CMD_DONE, BUF_CMD_FREEBLKS, BUF_CMD_READ, BUF_CMD_WRITE, KASSERT, type Kernel, lifecycle, NOOFFSET, note, PAGE_MASK, PAGE_SIZE, panic } from '../impl/api.ts';
 import { vb } from '../impl/kernel/vfs_bio_state.ts';

@@ -1,6 +1,6 @@
 'use kernel';
 /** M33: vfs_vmio_release skips the unwire (vfs_bio.c:1795-1798). */
-import { bufspacewakeup, vfs_vmio_release } from '../impl/kernel/vfs_bio.ts';
+import { bufspacewakeup } from '../impl/kernel/vfs_bio.ts';
 import type { Buf } from '../impl/env/bio.ts';
 import { B_DIRECT, B_NOTMETA, B_TTC, B_VMIO, curthread, type Kernel, KKASSERT, note } from '../impl/api.ts';
 import { vb } from '../impl/kernel/vfs_bio_state.ts';

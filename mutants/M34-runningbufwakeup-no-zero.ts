@@ -1,6 +1,6 @@
 'use kernel';
 /** M34: runningbufwakeup does not zero b_runningbufspace (vfs_bio.c:264). */
-import { bd_signal, runningbufwakeup } from '../impl/kernel/vfs_bio.ts';
+import { bd_signal } from '../impl/kernel/vfs_bio.ts';
 import type { Buf } from '../impl/env/bio.ts';
 import { atomic_cmpset_int, type Kernel, load, wakeup } from '../impl/api.ts';
 import { vb } from '../impl/kernel/vfs_bio_state.ts';

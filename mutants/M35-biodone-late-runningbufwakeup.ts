@@ -1,6 +1,6 @@
 'use kernel';
 /** M35: biodone calls runningbufwakeup after the completion instead of first (vfs_bio.c:3724). */
-import { bio_track_rel, biodone, bpdone, runningbufwakeup } from '../impl/kernel/vfs_bio.ts';
+import { bio_track_rel, bpdone, runningbufwakeup } from '../impl/kernel/vfs_bio.ts';
 import type { Bio, BioTrack } from '../impl/env/bio.ts';
 import type { Kernel } from '../impl/api.ts';
 import type { MutantMeta } from './types.ts';

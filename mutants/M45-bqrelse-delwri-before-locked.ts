@@ -1,6 +1,6 @@
 'use kernel';
 /** M45: bqrelse tests B_DELWRI before B_LOCKED (vfs_bio.c:1664-1678). */
-import { bqrelse, brelse, bufcountwakeup, bufspacewakeup, type BqrelseRow } from '../impl/kernel/vfs_bio.ts';
+import { brelse, bufcountwakeup, bufspacewakeup, type BqrelseRow } from '../impl/kernel/vfs_bio.ts';
 import { type Buf, BUF_UNLOCK } from '../impl/env/bio.ts';
 import { B_CLUSTER, B_DELWRI, B_HEAVY, B_INVAL, B_LOCKED, B_NOCACHE, B_PAGING, B_RELBUF, BQUEUE_CLEAN, BQUEUE_DIRTY, BQUEUE_DIRTY_HW, BQUEUE_LOCKED, BQUEUE_NONE, KASSERT, type Kernel, lifecycle, panic, spin_lock, spin_unlock } from '../impl/api.ts';
 import { type BufPcpu, TAILQ_INSERT_TAIL, vb } from '../impl/kernel/vfs_bio_state.ts';

@@ -1,6 +1,6 @@
 'use kernel';
 /** M46: allocbuf does not unbusy a newly allocated page after wiring it (vfs_bio.c:3148). */
-import { allocbuf, bio_page_alloc, bufspacewakeup, vfs_buf_test_cache } from '../impl/kernel/vfs_bio.ts';
+import { bio_page_alloc, bufspacewakeup, vfs_buf_test_cache } from '../impl/kernel/vfs_bio.ts';
 import { type Buf, BUF_LOCKINUSE } from '../impl/env/bio.ts';
 import { B_CACHE, B_DELWRI, B_HEAVY, B_VMIO, DEV_BSIZE, KASSERT, type Kernel, KKASSERT, PAGE_MASK, PAGE_SIZE, panic, XIO_INTERNAL_PAGES } from '../impl/api.ts';
 import { vb } from '../impl/kernel/vfs_bio_state.ts';

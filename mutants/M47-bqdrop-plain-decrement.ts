@@ -1,6 +1,6 @@
 'use kernel';
 /** M47: bqdrop decrements b_refs non-atomically (vfs_bio.c:1744). */
-import { bqdrop } from '../impl/kernel/vfs_bio.ts';
+
 import type { Buf } from '../impl/env/bio.ts';
 import { type Kernel, KKASSERT, lifecycle, load, store } from '../impl/api.ts';
 import type { MutantMeta } from './types.ts';

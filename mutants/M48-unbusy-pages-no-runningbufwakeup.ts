@@ -1,6 +1,6 @@
 'use kernel';
 /** M48: vfs_unbusy_pages without runningbufwakeup (vfs_bio.c:3803). */
-import { vfs_unbusy_pages } from '../impl/kernel/vfs_bio.ts';
+
 import type { Buf } from '../impl/env/bio.ts';
 import { B_HASBOGUS, B_VMIO, type Kernel, lifecycle, PAGE_SIZE, panic } from '../impl/api.ts';
 import { vb } from '../impl/kernel/vfs_bio_state.ts';

@@ -1,6 +1,6 @@
 'use kernel';
 /** M49: brelse clears B_DELWRI of an invalidated buffer without dropping the dirty counters (vfs_bio.c:1311-1321). */
-import { allocbuf, brelse, brelse_queue_row, bufcountwakeup, bufspacewakeup, bundirty, vfs_vmio_release } from '../impl/kernel/vfs_bio.ts';
+import { allocbuf, brelse_queue_row, bufcountwakeup, bufspacewakeup, bundirty, vfs_vmio_release } from '../impl/kernel/vfs_bio.ts';
 import { type Buf, BUF_UNLOCK } from '../impl/env/bio.ts';
 import { B_CACHE, B_CLUSTER, B_DELWRI, B_DIRECT, B_ERROR, B_HASBOGUS, B_HASHED, B_INVAL, B_KVABIO, B_LOCKED, B_NOCACHE, B_PAGING, B_RELBUF, B_VMIO, BQUEUE_CLEAN, BQUEUE_DIRTY, BQUEUE_DIRTY_HW, BQUEUE_EMPTY, BQUEUE_LOCKED, BQUEUE_NONE, BUF_CMD_DONE, KASSERT, type Kernel, KKASSERT, lifecycle, PAGE_MASK, PAGE_SIZE, panic, spin_lock, spin_unlock } from '../impl/api.ts';
 import { type BufPcpu, TAILQ_INSERT_HEAD, TAILQ_INSERT_TAIL, vb } from '../impl/kernel/vfs_bio_state.ts';

@@ -14,7 +14,7 @@ import { newVnode, registerVnode, type Vnode } from '../impl/env/vnode.ts';
 import { setupBufCache, newMarker, type BufCacheConfig } from '../impl/env/bufcache.ts';
 import { buf_daemon, buf_daemon_hw } from '../impl/kernel/vfs_bio.ts';
 import { GETBLK_BHEAVY } from '../impl/kernel/sys.ts';
-import { read_ahead, read_block, write_block, write_block_dep, touch_block, touch_blocks, cache_then_evict, pin_cycle, reclaimer, invalidate_block, evict_block, mapper, throttled_writes, async_writes, bdwait_only, WRITE_BAWRITE, WRITE_BDWRITE, WRITE_BWRITE } from './bufops.ts';
+import { read_ahead, read_block, write_block, write_block_dep, touch_block, touch_blocks, cache_then_evict, pin_cycle, reclaimer, invalidate_block, mapper, throttled_writes, async_writes, bdwait_only, WRITE_BDWRITE, WRITE_BWRITE } from './bufops.ts';
 import { biowait_workload } from './bufops_biowait.ts';
 import type { Scenario } from './types.ts';
 

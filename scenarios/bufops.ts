@@ -154,13 +154,6 @@ export function* throttled_writes(vp: Vnode, n: number): Kernel<void> {
   note('waitrunningbufspace_return', {});
 }
 
-/** A writer that waits for the flushers like a bd_wait caller (vfs_bio.c:437-488). */
-export function* bdwait_write(vp: Vnode, loffset: number, size: number): Kernel<void> {
-  yield* write_block(vp, loffset, size, WRITE_BDWRITE);
-  yield* bd_wait(1);
-  note('bd_wait_return', {});
-}
-
 /** A thread that waits in bd_wait for one buffer's worth of flushing (vfs_bio.c:437-488). */
 export function* bdwait_only(_vp: Vnode, _loffset: number, _size: number): Kernel<void> {
   yield* bd_wait(1);

@@ -6,7 +6,7 @@
  * into the scan's step. The store happens before the scan continues, under the same pcpu spin,
  * exactly as in the seed. Only the step granularity of one unlocked plain statement changes.
  */
-import { allocbuf, bd_speedup, bqrelse, brelse, bremfree_locked, getnewbuf, vfs_vmio_release } from '../../impl/kernel/vfs_bio.ts';
+import { allocbuf, bd_speedup, bqrelse, brelse, bremfree_locked, vfs_vmio_release } from '../../impl/kernel/vfs_bio.ts';
 import { store, atomic_fetchadd_int, atomic_set_int, B_AGE, B_BNOCLIP, B_DELWRI, B_HASHED, B_HEAVY, B_INVAL, B_LOCKED, B_VMIO, B_VNCLEAN, B_VNDIRTY, BQUEUE_CLEAN, BQUEUE_EMPTY, BUF_CMD_DONE, GETBLK_BHEAVY, GETBLK_PCATCH, NOOFFSET, KASSERT, type Kernel, KKASSERT, lifecycle, LK_EXCLUSIVE, LK_NOWAIT, load, mycpu, note, panic, PCATCH, PINTERLOCKED, spin_lock, spin_unlock, tsleep, tsleep_interlock, VFS_BIO_NEED_ANY, VFS_BIO_NEED_BUFSPACE } from '../../impl/api.ts';
 import { type Buf, BUF_LOCK, BUF_UNLOCK } from '../../impl/env/bio.ts';
 import { type BufPcpu, TAILQ_FIRST, TAILQ_INSERT_TAIL, TAILQ_NEXT, TAILQ_REMOVE, vb } from '../../impl/kernel/vfs_bio_state.ts';

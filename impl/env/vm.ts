@@ -13,9 +13,9 @@
  * holds (the durability model), `g_bogus` counts buffer slots where bogus_page stands in for it.
  */
 import { prim, type Kernel } from '../sim/prim.ts';
-import { currentSim, type Sim, type Thread } from '../sim/kernel.ts';
+import type { Sim, Thread } from '../sim/kernel.ts';
 import { KernelPanic } from '../sim/panic.ts';
-import { lifecycle } from '../sim/report.ts';
+import { kernelOptions, lifecycle } from '../sim/report.ts';
 import { nondet } from '../sim/nondet.ts';
 import { lwkt_gettoken, lwkt_reltoken, newToken } from '../sim/locks.ts';
 import type { LwktToken } from '../sim/thread.ts';
@@ -202,7 +202,7 @@ export const vm_wait = prim({
 
 /** vm_paging_min(): free memory below the minimum — an input (spec §0 "P"). */
 export function* vm_paging_min(): Kernel<boolean> {
-  if (!currentOptions().memoryPressure) return false;
+  if (!kernelOptions().memoryPressure) return false;
   return (yield* nondet('vm_paging_min', 2)) === 1;
 }
 
@@ -211,9 +211,6 @@ export function* vm_paging_severe(): Kernel<boolean> {
   return yield* vm_paging_min();
 }
 
-function currentOptions(): Record<string, unknown> {
-  return currentSim().options;
-}
 
 /** vm_object_hold / vm_object_drop: the object's token. */
 export function* vm_object_hold(obj: VmObject): Kernel<void> {
@@ -331,12 +328,4 @@ export function vm_page_try_to_cache(m: VmPage, t: Thread): boolean {
   if (!disposable(m)) return false;
   freePage(m);
   return true;
-}
-
-/** vm_page_free(m): caller holds the busy. */
-export function vm_page_free(m: VmPage, t: Thread): void {
-  if (m.busy !== t) throw new KernelPanic('vm_page.c', 'vm_page_free: page not busied by this thread');
-  m.busy = null;
-  lifecycle(m, 'UNBUSY');
-  freePage(m);
 }

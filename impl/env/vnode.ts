@@ -10,8 +10,9 @@
  * A real filesystem pushes b_bio2 and calls vn_strategy again on the device vnode
  * (vfs_bio.c:3331-3334); the model collapses that layer, so the device completes b_bio1 and
  * biodone runs on it directly. The trees are arrays kept sorted by b_loffset (an RB tree's
- * order), so equal sets are equal states. Syncer wiring (vn_syncer_add/remove from reassignbuf
- * and brelvp) belongs to the syncer model and hooks in through `syncerHooks`.
+ * order), so equal sets are equal states. The syncer wiring of reassignbuf and brelvp
+ * (vn_syncer_add when a vnode gets its first dirty buffer, vn_syncer_remove when its dirty tree
+ * empties; spec/vfs_bio_sync.md §0) is not modelled until the syncer is.
  */
 import { prim, type Kernel } from '../sim/prim.ts';
 import { dev_start, type Device } from '../sim/device.ts';
@@ -93,12 +94,6 @@ export function registerVnode(world: World, name: string, vp: Vnode): Vnode {
   return vp;
 }
 
-/** Hooks the syncer model installs (vn_syncer_add/remove calls of reassignbuf and brelvp). */
-export const syncerHooks: {
-  firstDirty: ((vp: Vnode) => Kernel<void>) | null;
-  noneDirty: ((vp: Vnode) => Kernel<void>) | null;
-} = { firstDirty: null, noneDirty: null };
-
 function insertSorted(tree: Buf[], bp: Buf): void {
   let i = 0;
   while (i < tree.length && tree[i].b_loffset < bp.b_loffset) i++;
@@ -138,8 +133,7 @@ export function* bgetvp(vp: Vnode, bp: Buf, _testsize: number): Kernel<number> {
 
 /**
  * brelvp(bp) [ext]: under v_token, take bp off its tree and the hash, clear B_VNDIRTY /
- * B_VNCLEAN / B_HASHED and b_vp; the vnode leaves the syncer worklist when its dirty tree
- * empties. Unhashing under the token is what makes findblk's ref-under-token safe
+ * B_VNCLEAN / B_HASHED and b_vp. Unhashing under the token is what makes findblk's ref-under-token safe
  * (vfs_bio.c:2122-2126, §3.9).
  */
 export function* brelvp(bp: Buf): Kernel<void> {
@@ -151,7 +145,6 @@ export function* brelvp(bp: Buf): Kernel<void> {
   bp.b_flags &= ~(B_VNDIRTY | B_VNCLEAN | B_HASHED);
   bp.b_vp = null;
   lifecycle(bp, 'BRELVP');
-  if (vp.v_rbdirty_tree.length === 0 && syncerHooks.noneDirty !== null) yield* syncerHooks.noneDirty(vp);
   yield* lwkt_reltoken(vp.v_token);
 }
 
@@ -166,14 +159,12 @@ export function* reassignbuf(bp: Buf): Kernel<void> {
       if (bp.b_flags & B_VNCLEAN) removeFrom(vp.v_rbclean_tree, bp);
       bp.b_flags = (bp.b_flags & ~B_VNCLEAN) | B_VNDIRTY;
       insertSorted(vp.v_rbdirty_tree, bp);
-      if (vp.v_rbdirty_tree.length === 1 && syncerHooks.firstDirty !== null) yield* syncerHooks.firstDirty(vp);
     }
   } else if ((bp.b_flags & B_VNCLEAN) === 0) {
     if (bp.b_flags & B_VNDIRTY) removeFrom(vp.v_rbdirty_tree, bp);
     bp.b_flags = (bp.b_flags & ~B_VNDIRTY) | B_VNCLEAN;
     insertSorted(vp.v_rbclean_tree, bp);
-    if (vp.v_rbdirty_tree.length === 0 && syncerHooks.noneDirty !== null) yield* syncerHooks.noneDirty(vp);
-  }
+    }
 }
 
 /**

@@ -34,9 +34,8 @@ import {
 import { tsleep, tsleep_interlock, wakeup, PINTERLOCKED, PCATCH } from '../sim/sleep.ts';
 import { spin_lock, spin_unlock, lwkt_gettoken, lwkt_gettoken_shared, lwkt_reltoken, LK_EXCLUSIVE, LK_NOWAIT, LK_SLEEPFAIL } from '../sim/locks.ts';
 import { KASSERT, KKASSERT, panic } from '../sim/panic.ts';
-import { lifecycle, note, mycpu, curthread } from '../sim/report.ts';
-import { nondet } from '../sim/nondet.ts';
-import { currentSim } from '../sim/kernel.ts';
+import { lifecycle, note, mycpu, curthread, kernelOptions } from '../sim/report.ts';
+
 import {
   BIO_DONE,
   BIO_SYNC,
@@ -170,11 +169,6 @@ import {
 /** OFF_TO_IDX: a byte offset's page index (one unit per page here). */
 function OFF_TO_IDX(off: number): number {
   return Math.floor(off / PAGE_SIZE);
-}
-
-/** The scenario's options (debug sysctls such as debug_bufbio). */
-function currentOptions(): Record<string, unknown> {
-  return currentSim().options;
 }
 
 /** hz, in the model: any positive timeout (a timed sleep may time out; SPEC "simulator"). */
@@ -1238,7 +1232,7 @@ export function* getnewbuf(blkflags: number, slptimeo: number, _size: number, _m
   const slpflags = blkflags & GETBLK_PCATCH ? PCATCH : 0;
   let maxloops = 200000;
   let restart_reason = 0;
-  const debug_bufbio = currentOptions().debug_bufbio === true;
+  const debug_bufbio = kernelOptions().debug_bufbio === true;
 
   nqcpu = mycpu(); // vfs_bio.c:1907
   const flushingp = nqcpu; // &flushingbufs[nqcpu] (vfs_bio.c:1908)
@@ -2249,7 +2243,9 @@ export function* vfs_unbusy_pages(bp: Buf): Kernel<void> {
 
 /*
  * vfs_busy_pages (vfs_bio.c:3844-4008): prepare the pages for device I/O. Busy them all at once
- * (all-or-nothing, backing off to avoid deadlocks), soft-busy each for the I/O, then: for a
+ * (all-or-nothing: on a busy page it sleeps, then releases the pages it holds and retries — note
+ * that the sleep comes *before* the release, vfs_bio.c:3887-3891, so it does wait while holding
+ * earlier pages; see mutant M32), soft-busy each for the I/O, then: for a
  * write, fold VM dirtiness into the buffer and mark the pages valid+clean; for a read, replace
  * every fully valid page with bogus_page so a fill-in read cannot destroy (possibly dirty, mmap'd)
  * data (vfs_bio.c:3917-3924, 3952-3967). Finally the hard busy of every page is released.

@@ -7,7 +7,7 @@
  * The simulator knows nothing about buffers or vnodes.
  */
 import { RET, SITE, newFrame, procOf, type Frame, type KernelFunction, type Proc } from '../compiler/runtime.ts';
-import { primOf, type Prim } from './prim.ts';
+import { primOf } from './prim.ts';
 import { Thread, type LwktToken } from './thread.ts';
 import { World, recordReads } from './world.ts';
 

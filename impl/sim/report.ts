@@ -32,3 +32,8 @@ export function kglobal<T extends object>(name: string): T {
   if (!g) throw new Error(`kernel global ${name} is not set up by this scenario`);
   return g as T;
 }
+
+/** The running scenario's options (fault injection, memory pressure, debug sysctls). */
+export function kernelOptions(): Record<string, unknown> {
+  return currentSim().options;
+}
