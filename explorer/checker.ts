@@ -88,7 +88,7 @@ export class Checker {
     const where = blocked.map((t) => `${t.name} in ${describeWait(t)}`).join('; ');
     for (const inv of this.liveness) {
       for (const t of blocked) {
-        if (t.frames.some((f) => inv.blockedIn!.includes(f.proc.name))) {
+        if (t.frames.some((f) => inv.blockedIn!.includes(f.proc.name)) && (!inv.blockedWhen || inv.blockedWhen(sim, t))) {
           return { kind: 'deadlock', id: inv.id, message: `deadlock: ${where}`, cite: inv.cite };
         }
       }

@@ -6,13 +6,15 @@
  * abstraction of the object (they agree after every checked step), so it is not stored.
  */
 import { getInitialSnapshot } from 'xstate';
-import { bio, bioTrack, buf, page, traverse, MachineStepper, snapshotToAbstract, stateKey, statesOf, transitionsOf, type AbstractState, type MachineModule } from '../machines/index.ts';
+import { bio, bioTrack, buf, page, uvn, uvmPage, traverse, MachineStepper, snapshotToAbstract, stateKey, statesOf, transitionsOf, type AbstractState, type MachineModule } from '../machines/index.ts';
 import type { Sim } from '../impl/sim/kernel.ts';
 import type { Bio, BioTrack, Buf } from '../impl/env/bio.ts';
 import type { VmPage } from '../impl/env/vm.ts';
 import { PG_NEED_COMMIT, PQ_FREE } from '../machines/page.ts';
 import { B_DELWRI, B_HASHED, B_HEAVY, B_LOCKED, B_MARKER } from '../impl/kernel/sys.ts';
 import { LK_KERNPROC } from '../impl/sim/locks.ts';
+import type { UvnObject } from '../machines/uvn.ts';
+import type { UvmPageObject } from '../machines/uvmPage.ts';
 
 /** The b_flags bits the buf machine abstracts. */
 const BUF_MACHINE_FLAGS = B_DELWRI | B_HEAVY | B_HASHED | B_LOCKED;
@@ -54,6 +56,24 @@ const bindings: Binding[] = [
     raw: (o) => {
       const m = o as VmPage;
       return `${m.queue === PQ_FREE ? 1 : 0}:${m.wire_count}:${m.busy === null ? 0 : 1}:${m.busy_count}:${m.valid}:${m.dirty}:${m.flags & PG_NEED_COMMIT}:${m.g_bogus}`;
+    },
+  },
+  {
+    // OpenBSD uvm_vnodes (uvm_vnode.c): the flags, the object's counts and the ghosts the abstraction reads.
+    machine: uvn as MachineModule<never>,
+    matches: (o) => 'u_flags' in o && 'u_obj' in o,
+    raw: (o) => {
+      const u = o as UvnObject;
+      return `${u.u_flags}:${u.u_obj.uo_refs}:${u.u_obj.uo_npages}:${u.u_nio}:${u.g_onWriteableList ? 1 : 0}:${u.g_vnodeDead ? 1 : 0}`;
+    },
+  },
+  {
+    // OpenBSD vm_pages of the page pool (env/uvm.ts).
+    machine: uvmPage as MachineModule<never>,
+    matches: (o) => 'pg_flags' in o && 'g_busyOwner' in o,
+    raw: (o) => {
+      const pg = o as UvmPageObject;
+      return `${pg.pg_flags}:${pg.wire_count}:${pg.uobject === null ? 0 : 1}:${pg.g_busyOwner}:${pg.g_pmapModified ? 1 : 0}`;
     },
   },
 ];

@@ -37,6 +37,12 @@ export interface Hazard {
    * above); null for a refuted or deferred one.
    */
   expect: { kind: string; id: string } | null;
+  /**
+   * Other violations that reproduce the same hazard at the same point: the catalog invariants the
+   * analysis predicts fire there once they exist (an invariant is checked before conformance, so
+   * it then replaces the recorded conformance or probe id). Used by the vnode pager's F items.
+   */
+  alsoConfirmedBy?: { kind: string; id: string }[];
   cite: string[];
   /**
    * A patch module (repository-relative) installed for the run: a probe, or a change of step
@@ -49,7 +55,7 @@ export interface Hazard {
   controlParams?: Record<string, number>;
 }
 
-/** In Appendix A order (A-1, A-2, A-3, ...). */
+/** In Appendix A order (A-1, A-2, A-3, ..., then the vnode pager's F1, F2, ...). */
 export const hazardRegistry: Hazard[] = ([
   {
     id: 'A-1',
@@ -195,7 +201,181 @@ export const hazardRegistry: Hazard[] = ([
     expect: null,
     cite: ['vfs_sync.c:208-209', 'vfs_sync.c:647', 'vfs_sync.c:392-393', 'vfs_sync.c:685', 'vfs_sync.c:614'],
   },
-] as Hazard[]).sort((a, b) => Number(a.id.slice(2)) - Number(b.id.slice(2)));
+  // ---------------------------------------------------------------- the vnode pager (spec/uvm_vnode.md Appendix A)
+  {
+    id: 'F1',
+    title: 'attach re-validation gap: an attach blocked on the object lock takes a reference on a dying uvn',
+    status: 'confirmed',
+    scenario: 'hazard-F1',
+    params: {},
+    reason: 'BLOCKED is tested without the lock (uvm_vnode.c:148); the lock at :164 can sleep, and afterwards only VALID is tested (:165): a last detach that set DYING (:335) and dropped the lock in its kill flush (:689) meanwhile is not seen, and the attach raises refs 0 → 1 on the dying uvn (:167-171)',
+    expect: { kind: 'invariant', id: 'UVN-25' },
+    alsoConfirmedBy: [{ kind: 'conformance', id: 'CONF:uvn' }, { kind: 'invariant', id: 'UVN-04' }],
+    cite: ['uvm_vnode.c:146-172', 'uvm_vnode.c:334-346', 'uvm_vnode.c:687-694'],
+  },
+  {
+    id: 'F2',
+    title: 'u_flags read-modify-writes of uvn_attach without the object lock lose bits set under it',
+    status: 'confirmed',
+    scenario: 'hazard-F2',
+    params: { literal: 0 },
+    reason: 'an attacher blocked by a terminate reads u_flags at :148 and stores it | WANTED at :149 under KERNEL_LOCK only; an msync flush holding the object lock without KERNEL_LOCK sets IOSYNC (:846) in between, and the stale store wipes it (the iosync waiter is then woken by nobody, UVN-16); in literal mode (literal=1, no KERNEL_LOCK at all) the same store can even wipe VALID',
+    expect: { kind: 'conformance', id: 'CONF:uvn' },
+    alsoConfirmedBy: [{ kind: 'invariant', id: 'UVN-16' }, { kind: 'invariant', id: 'UVN-28' }],
+    cite: ['uvm_vnode.c:146-151', 'uvm_vnode.c:194', 'uvm_vnode.c:234-255'],
+  },
+  {
+    id: 'F3',
+    title: 'terminate on a mapped uvn: a fault pages in behind the flush (DEBUG panics :483/:486, or a hang)',
+    status: 'confirmed',
+    scenario: 'hazard-F3',
+    params: { gate: 1 },
+    reason: 'uvn_get never tests DYING: while terminate writes a later page with the lock dropped, a fault allocates and reads an offset the flush has passed (VNISLOCKED set: no vn_lock, :1234); terminate\'s wait loop then finds the page with u_nio 0 and panics at :486 (without DEBUG: sleeps on &u_nio for ever)',
+    expect: { kind: 'panic', id: 'uvm_vnode.c:486' },
+    alsoConfirmedBy: [{ kind: 'panic', id: 'uvm_vnode.c:483' }, { kind: 'invariant', id: 'UVN-18' }, { kind: 'invariant', id: 'UVN-19' }],
+    cite: ['uvm_vnode.c:474-496', 'uvm_vnode.c:1016-1053', 'uvm_vnode.c:1222-1247'],
+  },
+  {
+    id: 'F4',
+    title: 'IOSYNC stays set after a terminate with refs > 0: the next synchronous uvn_io sleeps for ever',
+    status: 'confirmed',
+    scenario: 'hazard-F4',
+    params: {},
+    reason: 'terminate\'s wait loop sets IOSYNC (:493); with refs > 0 it clears DYING|VNISLOCKED|WANTED|CANPERSIST only (:510-511) and never wakes &u_flags; a later fault\'s uvn_io with PGO_SYNCIO sleeps on &u_flags (:1164-1166) with no flush left to clear the bit (:850-852)',
+    expect: { kind: 'deadlock', id: 'UVN-17' },
+    alsoConfirmedBy: [{ kind: 'deadlock', id: 'SIM-01' }],
+    cite: ['uvm_vnode.c:474-511', 'uvm_vnode.c:1159-1167', 'uvm_vnode.c:843-853'],
+  },
+  {
+    id: 'F5',
+    title: 'uvn_io reads VNISLOCKED twice without the object lock (:1234, :1245)',
+    status: 'refuted',
+    scenario: 'hazard-F5',
+    params: { control: 0 },
+    reason: 'the reads always agree: terminate sets VNISLOCKED holding the vnode lock under VXLOCK, so a thread that read it clear and locked the vnode finishes before vclean can run terminate, and it clears the bit only when every page — including the I/O\'s busy ones — is gone (:478-510); the probe assertion never fires',
+    expect: null,
+    cite: ['uvm_vnode.c:1233-1249', 'uvm_vnode.c:458-470', 'uvm_vnode.c:504-511'],
+    patch: 'hazards/patches/F5-F6-uvn-io-probes.ts',
+  },
+  {
+    id: 'F6',
+    title: 'uvn_io reads u_size without the object lock (:1202-1203)',
+    status: 'refuted',
+    scenario: 'hazard-F6',
+    params: { newsize: 2, daemon: 1, control: 0 },
+    reason: 'a shrink frees, waiting for, every busy page at or beyond trunc_page(newsize) before it lowers u_size (:1433-1437), and an I/O whose range crosses the new size holds such a page: the unlocked read always sees a size beyond the I/O\'s offset; the probe (transfer length > 0) never fires',
+    expect: null,
+    cite: ['uvm_vnode.c:1194-1211', 'uvm_vnode.c:1428-1437'],
+    patch: 'hazards/patches/F5-F6-uvn-io-probes.ts',
+  },
+  {
+    id: 'F7',
+    title: 'sync step 2 increments uo_refs without the object lock: a fork\'s reference is lost',
+    status: 'confirmed',
+    scenario: 'hazard-F7',
+    params: {},
+    reason: 'uvm_vnp_sync reads uo_refs (:1489) and stores it plus one (:1491) under KERNEL_LOCK only; uvn_reference (fork) increments it under the object lock without KERNEL_LOCK (:286-288) in between, and its reference is lost',
+    expect: { kind: 'conformance', id: 'CONF:uvn' },
+    alsoConfirmedBy: [{ kind: 'invariant', id: 'UVN-26' }, { kind: 'invariant', id: 'UVN-28' }],
+    cite: ['uvm_vnode.c:1485-1491', 'uvm_vnode.c:286-288'],
+  },
+  {
+    id: 'F8',
+    title: 'sync vref()s the vnode of a persisting uvn that may be unused (DIAGNOSTIC panic)',
+    status: 'confirmed',
+    scenario: 'hazard-F8',
+    params: {},
+    reason: 'a persisting WRITEABLE uvn stays on uvn_wlist without a vnode reference (:384-387) and its closed vnode has use count 0; sync step 2 revives it with vref (:1489-1490): "vref used where vget required"',
+    expect: { kind: 'panic', id: 'ENV-01' },
+    cite: ['uvm_vnode.c:1485-1491', 'uvm_vnode.c:383-387'],
+  },
+  {
+    id: 'F9',
+    title: 'the RELKILL-cancel exit of uvn_detach leaks the vnode reference',
+    status: 'confirmed',
+    scenario: 'hazard-F9',
+    params: {},
+    reason: 'a detach whose RELKILL wait terminate cancelled returns at :364-367 without its vrele (:387); terminate frees the uvn assuming the reference went when it started persisting (:513-515): the vnode keeps a use for ever',
+    expect: { kind: 'invariant', id: 'UVN-22b' },
+    alsoConfirmedBy: [{ kind: 'panic', id: 'uvm_vnode.c:364-367' }],
+    cite: ['uvm_vnode.c:357-367', 'uvm_vnode.c:383-387', 'uvm_vnode.c:447-456', 'uvm_vnode.c:513-515'],
+  },
+  {
+    id: 'F10',
+    title: 'uvn_get can return VM_PAGER_AGAIN, contrary to its comment',
+    status: 'confirmed',
+    scenario: 'hazard-F10',
+    params: {},
+    reason: 'uvn_get reads with PGO_SYNCIO|PGO_NOWAIT (:1085-1086); uvn_io\'s vn_lock is then LK_NOWAIT (:1150) and a vnode locked by a read(2) in progress gives EBUSY → AGAIN (:1284-1286), which uvn_get returns (:1103)',
+    expect: { kind: 'panic', id: 'uvm_vnode.c:1088-1091' },
+    cite: ['uvm_vnode.c:1085-1091', 'uvm_vnode.c:1150', 'uvm_vnode.c:1284-1286'],
+  },
+  {
+    id: 'F11',
+    title: 'a flush without PGO_FREE marks a page clean after a failed write and reports success',
+    status: 'confirmed',
+    scenario: 'hazard-F11',
+    params: {},
+    reason: 'after a failed VOP_WRITE the pages are marked PG_CLEAN and (without PGO_FREE) their pmap modified bit cleared (:800-803); retval is set FALSE only in the PGO_FREE branch (:812-830): msync(MS_SYNC) returns success with the data on neither the disk nor a dirty page',
+    expect: { kind: 'panic', id: 'uvm_vnode.c:800-803' },
+    alsoConfirmedBy: [{ kind: 'invariant', id: 'UDUR-01' }],
+    cite: ['uvm_vnode.c:787-834'],
+  },
+  {
+    id: 'F12',
+    title: 'truncation inside a page frees that page without writing its dirty head',
+    status: 'confirmed',
+    scenario: 'hazard-F12',
+    params: {},
+    reason: 'uvm_vnp_setsize flushes from trunc_page(newsize) with PGO_FREE only (:1434-1435, :617): the page holding [trunc_page(newsize), newsize) is freed dirty (:686-700) and the stores below the new size are lost',
+    expect: { kind: 'panic', id: 'uvm_vnode.c:1434-1435' },
+    alsoConfirmedBy: [{ kind: 'invariant', id: 'UDUR-01' }],
+    cite: ['uvm_vnode.c:1428-1437', 'uvm_vnode.c:610-619', 'uvm_vnode.c:686-700'],
+  },
+  {
+    id: 'F13',
+    title: 'page daemon pageout vs vnode recycling deadlock',
+    status: 'confirmed',
+    scenario: 'hazard-F13',
+    params: {},
+    reason: 'the daemon pages out a persisting uvn\'s page holding no reference (:897-907) and, with the object lock dropped (:1189), reads VNISLOCKED clear and sleeps in vn_lock on VXLOCK (:1235); vclean\'s terminate waits for the daemon\'s busy page (:687-691): neither proceeds',
+    expect: { kind: 'deadlock', id: 'SIM-01' },
+    cite: ['uvm_vnode.c:897-907', 'uvm_vnode.c:1188-1189', 'uvm_vnode.c:1233-1235', 'uvm_vnode.c:687-694'],
+  },
+  {
+    id: 'F14',
+    title: 'uvm_wait sleeps with the object lock held',
+    status: 'confirmed',
+    scenario: 'hazard-F14',
+    params: {},
+    reason: 'under memory pressure uvn_get sleeps in uvm_wait (:1042) holding the object lock; the page daemon only try-locks objects, so it fails on this one and cannot reclaim its pages, and no other thread can use the uvn meanwhile',
+    expect: { kind: 'panic', id: 'uvm_vnode.c:1042' },
+    cite: ['uvm_vnode.c:1035-1046'],
+  },
+  {
+    id: 'F15',
+    title: 'PGO_LOCKED busies pages under a lock the KASSERT allows to be shared (configuration switch)',
+    status: 'confirmed',
+    scenario: 'hazard-F15',
+    params: { readlock: 1 },
+    reason: 'the KASSERT at :927-928 accepts a read-held lock, and the busy test (:955-962) and set (:968) are not atomic together: two read-locked PGO_LOCKED callers both busy the page; with write-locked callers (readlock=0, the model\'s fault client) it cannot happen',
+    expect: { kind: 'invariant', id: 'UPG-05' },
+    alsoConfirmedBy: [{ kind: 'conformance', id: 'CONF:uvmPage' }],
+    cite: ['uvm_vnode.c:927-928', 'uvm_vnode.c:953-971'],
+    patch: 'hazards/patches/F15-locked-busy-test.ts',
+  },
+  {
+    id: 'F16',
+    title: 'forced unmount during the last detach\'s kill flush: two teardown owners',
+    status: 'confirmed',
+    scenario: 'hazard-F16',
+    params: { pages: 1 },
+    reason: 'the DYING set by uvn_detach (:335) involves no VXLOCK and the uvn still holds its vnode reference, so vgone runs terminate, which passes the VALID test (:426), finds RELKILL not yet set (:455) and starts a second teardown of the uvn while detach\'s flush has the lock dropped',
+    expect: { kind: 'conformance', id: 'CONF:uvn' },
+    alsoConfirmedBy: [{ kind: 'invariant', id: 'UVN-07' }, { kind: 'invariant', id: 'UVN-08' }],
+    cite: ['uvm_vnode.c:334-346', 'uvm_vnode.c:410-412', 'uvm_vnode.c:424-472'],
+  },
+] as Hazard[]).sort((a, b) => a.id[0].localeCompare(b.id[0]) || Number(a.id.replace(/^\D+/, '')) - Number(b.id.replace(/^\D+/, '')));
 
 export interface HazardRow {
   id: string;
@@ -237,7 +417,8 @@ export async function runHazard(h: Hazard, ctl: ExploreControl): Promise<HazardR
     reproduced = r.violation === null && r.stopped === 'step-bound' && (control === null || (control.complete && control.violation === null));
     if (control) seconds += control.seconds;
   } else {
-    reproduced = r.violation !== null && h.expect !== null && r.violation.kind === h.expect.kind && r.violation.id === h.expect.id;
+    const v = r.violation;
+    reproduced = v !== null && h.expect !== null && [h.expect, ...(h.alsoConfirmedBy ?? [])].some((e) => v.kind === e.kind && v.id === e.id);
   }
   const ok = h.status === 'confirmed' ? reproduced : r.violation === null && r.complete;
   return { id: h.id, title: h.title, status: h.status, scenario: h.scenario, reason: h.reason, reproduced, ok, states, seconds };

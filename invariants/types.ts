@@ -1,4 +1,4 @@
-import type { Sim, Note } from '../impl/sim/kernel.ts';
+import type { Sim, Note, Thread } from '../impl/sim/kernel.ts';
 
 export type InvariantKind = 'safety' | 'transition' | 'liveness';
 
@@ -26,6 +26,12 @@ export interface Invariant {
    * functions is reported as a violation of this invariant.
    */
   blockedIn?: string[];
+  /**
+   * liveness, optional refinement of blockedIn: a blocked thread inside one of those functions is
+   * attributed to this invariant only when this also holds (e.g. it sleeps at one particular line,
+   * or on a page nobody will unbusy), so that a deadlock with another cause keeps its own id.
+   */
+  blockedWhen?: (sim: Sim, t: Thread) => boolean;
 }
 
 /** Registered objects that have all the given fields. */

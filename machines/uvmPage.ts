@@ -244,6 +244,10 @@ export function createUvmPageMachine(maxWires: number) {
             description: 'the read failed (BAD, ERROR, AGAIN): wake if WANTED, clear WANTED|BUSY, uvm_pagefree',
             meta: { cite: ['uvm_vnode.c:1092-1103'] },
           },
+          // A PGO_DEACTIVATE flush (madvise MADV_DONTNEED) deactivates every unwired page it finds,
+          // busy or not (:680-685), so also one a fault is still filling: the seed's comment
+          // (:651-654) only speaks of active pages, but the code does not distinguish.
+          PG_DEACTIVATE: { target: 'FILLING', ...deactivate(true) },
         },
       },
       HELD: {
@@ -280,6 +284,9 @@ export function createUvmPageMachine(maxWires: number) {
             meta: { cite: ['uvm_vnode.c:682', 'uvm_vnode.c:808'] },
           },
           PG_DEACTIVATE: { target: 'HELD', ...deactivate(true) },
+          // munlock(2) (uvm_fault_unwire → uvm_pageunwire) does not look at PG_BUSY: it may unwire
+          // a page another thread's fault holds busy.
+          PG_UNWIRE: UNWIRE.map((t) => ({ target: 'HELD' as const, ...t })),
         },
       },
       IDLE_CLEAN: {
@@ -481,12 +488,13 @@ const stateInvariants: StateInvariant[] = [
   {
     id: 'UPGM-07',
     states: ['FILLING'],
-    statement: 'FILLING ⇒ PG_CLEAN ∧ ¬modified ∧ ¬RELEASED ∧ on no queue ∧ unwired: a fresh page belongs to uvn_get alone',
-    cite: ['uvm_vnode.c:1028-1029', 'uvm_vnode.c:1036-1052'],
+    statement:
+      'FILLING ⇒ PG_CLEAN ∧ ¬modified ∧ ¬RELEASED ∧ unwired ∧ on no queue but the inactive one: a fresh page belongs to uvn_get alone (only a PGO_DEACTIVATE flush may move it to the inactive queue)',
+    cite: ['uvm_vnode.c:1028-1029', 'uvm_vnode.c:1036-1052', 'uvm_vnode.c:680-685'],
     check: (s) => {
       if (s.value !== 'FILLING') return null;
       const c = s.context;
-      return c.clean && !c.modified && !c.released && Number(c.queue) === QUEUE_NONE && Number(c.wires) === 0
+      return c.clean && !c.modified && !c.released && Number(c.queue) !== QUEUE_ACTIVE && Number(c.wires) === 0
         ? null
         : `a filling page touched by someone else (${show(s)})`;
     },

@@ -113,9 +113,29 @@ const PAGE_ALLOC = {
   meta: { cite: ['uvm_vnode.c:1036-1052', 'uvm_vnode.c:1028-1029'] },
 };
 
-/** Page-level activity of a VALID uvn (spec §3.2 last paragraph): counts only. */
-function pageTransitions(opts: { admitIo: boolean; clearIosync: boolean }) {
-  const t = {
+/*
+ * NO_RELEASED_PAGES: PG_RELEASED is set only by a flush with PGO_FREE and without PGO_SYNCIO
+ * (uvm_vnode.c:716-718; the cluster builder likewise): the kill flush (:346) and terminate's
+ * (:472). msync always adds PGO_SYNCIO (sys_msync: "XXXCDC: force sync for now!" [ext]),
+ * setsize's flush has no PGO_CLEANIT, sync's no PGO_FREE, the page daemon's neither. Such a page
+ * leaves only through aiodone (:768-771), and neither teardown leaves DETACH_FLUSH, RELKILL or
+ * TERMINATING_* while the uvn has pages (:358-378, :478-505). So aiodone frees pages
+ * (UVN_AIODONE) only in those four states; elsewhere it only cleans them (UVN_IO_DONE).
+ */
+
+/**
+ * Page-level activity of a VALID uvn (spec §3.2 last paragraph): counts only. Every state takes
+ * the ones its options allow; the options that are off are seed paths that cannot happen in that
+ * state (each state says why where it turns one off):
+ * - `admitIo`: uvn_io admission (UVN_IO_START) and its IOSYNC wait (UVN_IO_WAIT_IOSYNC);
+ * - `ioWaitIosync` (default on with `admitIo`): the IOSYNC wait of a uvn_io with PGO_SYNCIO;
+ * - `clearIosync`: the flush's IOSYNC clear;
+ * - `iosyncWait` (default on): a waiter sets IOSYNC;
+ * - `aiodoneFree` (default on): aiodone frees a PG_RELEASED page;
+ * - `freeAndDone` (default on): a page leaves without aiodone, an I/O completes without a free.
+ */
+function pageTransitions(opts: { admitIo: boolean; clearIosync: boolean; ioWaitIosync?: boolean; iosyncWait?: boolean; aiodoneFree?: boolean; freeAndDone?: boolean }) {
+  const free = {
     UVN_PAGE_FREE: {
       guard: 'canFreePage' as const,
       actions: 'pageFree' as const,
@@ -123,12 +143,16 @@ function pageTransitions(opts: { admitIo: boolean; clearIosync: boolean }) {
         'a page not held by an I/O leaves the object: uvm_pageclean in a PGO_FREE flush, or uvn_get freeing a page whose read failed',
       meta: { cite: ['uvm_vnode.c:695-700', 'uvm_vnode.c:831-833', 'uvm_vnode.c:1092-1103'] },
     },
+  };
+  const done = {
     UVN_IO_DONE: {
       guard: 'ioInFlight' as const,
       actions: 'ioDone' as const,
       description: 'uvn_io re-takes the lock and drops u_nio; it wakes &u_nio if IOSYNC is set and u_nio reached 0',
       meta: { cite: ['uvm_vnode.c:1276-1280'] },
     },
+  };
+  const aiodone = {
     UVN_AIODONE: {
       guard: 'ioInFlight' as const,
       actions: ['pageFree', 'ioDone'] as const,
@@ -136,6 +160,8 @@ function pageTransitions(opts: { admitIo: boolean; clearIosync: boolean }) {
         '(§4.4 extension) aiodone frees the PG_RELEASED page of an async write, then drops u_nio and wakes &u_nio if IOSYNC is set and it reached 0, in one critical section',
       meta: { cite: ['uvm_vnode.c:554-565', 'uvm_vnode.c:716-718', 'uvm_vnode.c:768-771'] },
     },
+  };
+  const iosyncWait = {
     UVN_IOSYNC_WAIT: {
       guard: 'hasPages' as const,
       actions: 'setIosync' as const,
@@ -152,6 +178,8 @@ function pageTransitions(opts: { admitIo: boolean; clearIosync: boolean }) {
         'uvn_io passes admission (IOSYNC clear), the EOF check and the mapping, and bumps u_nio for busy pages of the object, then unlocks',
       meta: { cite: ['uvm_vnode.c:1160-1189'] },
     },
+  };
+  const ioWait = {
     UVN_IO_WAIT_IOSYNC: {
       guard: 'iosyncSet' as const,
       actions: 'setIosyncWanted' as const,
@@ -168,7 +196,15 @@ function pageTransitions(opts: { admitIo: boolean; clearIosync: boolean }) {
       meta: { cite: ['uvm_vnode.c:845-852'] },
     },
   };
-  return { ...t, ...(opts.admitIo ? admit : {}), ...(opts.clearIosync ? clear : {}) };
+  return {
+    ...(opts.freeAndDone !== false ? free : {}),
+    ...(opts.freeAndDone !== false ? done : {}),
+    ...(opts.aiodoneFree !== false ? aiodone : {}),
+    ...(opts.iosyncWait !== false ? iosyncWait : {}),
+    ...(opts.admitIo ? admit : {}),
+    ...(opts.admitIo && opts.ioWaitIosync !== false ? ioWait : {}),
+    ...(opts.clearIosync ? clear : {}),
+  };
 }
 
 const ATTACH_WAIT = {
@@ -196,7 +232,6 @@ export function createUvnMachine(maxRefs: number, maxPages: number) {
       lastRef: ({ context }) => context.refs === 1,
       /** TERMINATING with references: the last detach takes the persist path while CANPERSIST is still set (L21). */
       lastRefPersist: ({ context }) => context.refs === 1 && context.canpersist,
-      lastRefNoPersist: ({ context }) => context.refs === 1 && !context.canpersist,
       notWriteable: ({ context }) => !context.writeable,
       isWriteable: ({ context }) => context.writeable,
       /** uvm_vnp_sync only walks uvn_wlist (uvm_vnode.c:1469); the bound keeps the graph finite. */
@@ -401,7 +436,8 @@ export function createUvnMachine(maxRefs: number, maxPages: number) {
             meta: { cite: ['uvm_vnode.c:425-429', 'uvm_vnode.c:455-472'] },
           },
           UVN_PAGE_ALLOC: PAGE_ALLOC,
-          ...pageTransitions({ admitIo: true, clearIosync: true }),
+          // No PG_RELEASED page here (NO_RELEASED_PAGES): aiodone only cleans pages.
+          ...pageTransitions({ admitIo: true, clearIosync: true, aiodoneFree: false }),
         },
       },
       ACTIVE_NOPERSIST: {
@@ -464,7 +500,8 @@ export function createUvnMachine(maxRefs: number, maxPages: number) {
             meta: { cite: ['uvm_vnode.c:425-429', 'uvm_vnode.c:455-472'] },
           },
           UVN_PAGE_ALLOC: PAGE_ALLOC,
-          ...pageTransitions({ admitIo: true, clearIosync: true }),
+          // No PG_RELEASED page here (NO_RELEASED_PAGES).
+          ...pageTransitions({ admitIo: true, clearIosync: true, aiodoneFree: false }),
         },
       },
       ZOMBIE: {
@@ -520,14 +557,15 @@ export function createUvnMachine(maxRefs: number, maxPages: number) {
             meta: { cite: ['uvm_vnode.c:307-312', 'uvm_vnode.c:328', 'uvm_vnode.c:334-346'] },
           },
           UVN_UNCACHE: { target: 'ZOMBIE', ...UNCACHE_NOOP },
-          UVN_TERMINATE: {
-            target: 'TERMINATING_REFS',
-            actions: 'beginTerminate',
-            description: 'uvm_vnp_terminate again on the still-VALID uvn of a dead vnode: DYING|VNISLOCKED, then the flush',
-            meta: { cite: ['uvm_vnode.c:425-429', 'uvm_vnode.c:455-472'] },
-          },
+          // No UVN_TERMINATE: uvm_vnp_terminate is called only from vclean, which runs once per
+          // vnode — vgonel makes the vnode a VBAD deadfs vnode off its mount, getnewvnode does not
+          // vgone a VBAD vnode again, and no name reaches it ([ext-vfs]) — so a uvn is terminated
+          // at most once while it lives (uvm_vnode.c:393-416 lists the two callers).
           UVN_PAGE_ALLOC: PAGE_ALLOC,
-          ...pageTransitions({ admitIo: true, clearIosync: true }),
+          // Pages come and go only through reads that fail: terminate left no page (:478-505) and
+          // every VOP of the dead vnode fails, so each page uvn_get allocates is freed again
+          // (:1092-1103) and no page is ever written: no aiodone at all (NO_RELEASED_PAGES).
+          ...pageTransitions({ admitIo: true, clearIosync: true, aiodoneFree: false }),
         },
       },
       PERSIST: {
@@ -559,7 +597,15 @@ export function createUvnMachine(maxRefs: number, maxPages: number) {
             description: 'uvm_vnp_terminate case [1] (vnode recycled): DYING|VNISLOCKED, then the C|F|A flush',
             meta: { cite: ['uvm_vnode.c:425-429', 'uvm_vnode.c:455-472'] },
           },
-          ...pageTransitions({ admitIo: true, clearIosync: true }),
+          // The page daemon's writes (no reference, no PGO_SYNCIO) and truncation's frees only.
+          // IOSYNC is never set here: it is set by a flush with PGO_CLEANIT|PGO_SYNCIO meeting a
+          // busy page (:656-661, :843-847) — msync, which holds a mapping, or a sync/kill/terminate
+          // flush switched to PGO_SYNCIO (:753), whose callers hold a reference or have set DYING —
+          // and by the detach and terminate wait loops (:359, :493), which end in FREE or ZOMBIE;
+          // a waiter clears it (:852) before it drops its reference, and no state with IOSYNC
+          // leads here (a ZOMBIE never persists). So no IOSYNC wait, no uvn_io IOSYNC wait and
+          // no clear; and no PG_RELEASED page (NO_RELEASED_PAGES).
+          ...pageTransitions({ admitIo: true, clearIosync: false, ioWaitIosync: false, iosyncWait: false, aiodoneFree: false }),
         },
       },
       DETACH_FLUSH: {
@@ -582,7 +628,11 @@ export function createUvnMachine(maxRefs: number, maxPages: number) {
               'the kill flush left no pages: RELKILL is set and the loop is skipped; LIST_REMOVE if WRITEABLE, KASSERT empty tree, u_flags = 0, wake if WANTED, unlock, vrele',
             meta: { cite: ['uvm_vnode.c:356-358', 'uvm_vnode.c:364', 'uvm_vnode.c:373-387'] },
           },
-          ...pageTransitions({ admitIo: true, clearIosync: true }),
+          // No uvn_io waits for IOSYNC here: with no reference there is no fault (uvn_get), the
+          // page daemon has no PGO_SYNCIO (AGAIN at :1161-1162 instead), and the only flush is the
+          // detach's own, which sets IOSYNC only after its last uvn_io (:843-847). (An IOSYNC left
+          // on by F4 cannot meet a write either: a ZOMBIE has no dirty page.)
+          ...pageTransitions({ admitIo: true, clearIosync: true, ioWaitIosync: false }),
         },
       },
       RELKILL: {
@@ -604,8 +654,15 @@ export function createUvnMachine(maxRefs: number, maxPages: number) {
               'uvm_vnp_terminate takes over: it cancels RELKILL (the detach becomes a cancelled waiter that returns without a vrele, F9), sets DYING|VNISLOCKED and flushes',
             meta: { cite: ['uvm_vnode.c:447-456', 'uvm_vnode.c:470-472', 'uvm_vnode.c:364-367'] },
           },
-          // No new I/O is admitted (IOSYNC is set on entry and nobody flushes a RELKILL uvn).
-          ...pageTransitions({ admitIo: false, clearIosync: false }),
+          // No new I/O is admitted (IOSYNC is set on entry and nobody flushes a RELKILL uvn). The
+          // pages left are the kill flush's own single-page PEND writes, all PG_RELEASED: the
+          // flush waits (:687-694) for every busy page it meets — so for the second page of each
+          // of its clusters and for everyone else's I/O — and frees every other page; nobody
+          // can add a page (no reference). So each completion is aiodone freeing exactly one page
+          // before it drops u_nio (§4.4): no page leaves otherwise, no I/O ends without a free,
+          // and u_nio reaches 0 only with the last page gone, so the detach's wait loop never
+          // goes round again (no second IOSYNC wait at :359).
+          ...pageTransitions({ admitIo: false, clearIosync: false, iosyncWait: false, freeAndDone: false }),
         },
       },
       TERMINATING_0: {
@@ -620,7 +677,11 @@ export function createUvnMachine(maxRefs: number, maxPages: number) {
               'no pages left and no references: panic if IOSYNCWANTED, LIST_REMOVE if WRITEABLE, u_flags = 0, wake if WANTED; no vrele',
             meta: { cite: ['uvm_vnode.c:478', 'uvm_vnode.c:504-505', 'uvm_vnode.c:512-529'] },
           },
-          ...pageTransitions({ admitIo: true, clearIosync: true }),
+          // No uvn_io waits for IOSYNC here: no reference means no fault; the page daemon has no
+          // PGO_SYNCIO; terminate's flush sets IOSYNC only after its last uvn_io (:843-847, :493),
+          // and the IOSYNC a cancelled RELKILL detach left (:359) meets no write — the pages
+          // left are that detach's busy PEND pages, which terminate's flush waits for.
+          ...pageTransitions({ admitIo: true, clearIosync: true, ioWaitIosync: false }),
         },
       },
       TERMINATING_REFS: {
@@ -656,14 +717,10 @@ export function createUvnMachine(maxRefs: number, maxPages: number) {
               'the last detach while terminate sleeps, CANPERSIST still set (terminate clears it only at the end): the non-sleeping persist path and vrele; terminate then frees the uvn',
             meta: { cite: ['uvm_vnode.c:307-332', 'uvm_vnode.c:383-387'] },
           },
-          UVN_DETACH_DYING: {
-            target: 'TERMINATING_0',
-            guard: 'lastRefNoPersist',
-            actions: 'dropRef',
-            description:
-              'the last detach of an uncached uvn while terminate sleeps: DYING is already set; its kill flush now races terminate (F16), and the machine allows neither its RELKILL nor its kill',
-            meta: { cite: ['uvm_vnode.c:307-312', 'uvm_vnode.c:334-346'] },
-          },
+          // No UVN_DETACH_DYING: the last detach of an uncached uvn while terminate sleeps
+          // (:307-346) starts a kill flush that races terminate — hazard F16 — and every way it
+          // can end (RELKILL at :356-362, the kill at :373-378, or a wait that never ends) is a
+          // second teardown owner. Conformance reports F16 at that detach.
           UVN_TERMINATE_LIVE: {
             target: 'ZOMBIE',
             guard: 'noPages',
@@ -892,8 +949,14 @@ export const uvn: MachineModule<UvnObject> = {
     'state is the §3.1 predicate of those (`uvnStateOf`). The traversal bounds refs at 2 and pages at 2. Not ' +
     'modelled as transitions: the cancelled waiter\'s exit (L20) and the no-op paths (L22) change nothing; setsize ' +
     '(L23) only frees pages. Two seed paths are deliberately absent, so conformance reports them: an attach that ' +
-    'takes a reference after a teardown began (F1) and a terminate that joins a detach\'s kill flush or a detach ' +
-    'that kills or sets RELKILL during a terminate (F16).',
+    'takes a reference after a teardown began (F1) and a terminate that joins a detach\'s kill flush or a last detach ' +
+    'that starts a kill flush during a terminate (F16). Page activity the seed cannot produce in a state is left out ' +
+    'there (each state\'s comment argues it): aiodone frees PG_RELEASED pages only in DETACH_FLUSH, RELKILL and ' +
+    'TERMINATING_* (only kill and terminate flushes set PG_RELEASED, msync always adds PGO_SYNCIO); IOSYNC is never set ' +
+    'on a persisting uvn; no uvn_io waits for IOSYNC in DETACH_FLUSH or TERMINATING_0 (no fault without a reference, ' +
+    'and the teardown\'s own flush sets IOSYNC after its last uvn_io); in RELKILL every completion is aiodone freeing ' +
+    'one page, so the detach\'s wait loop never goes round again; and a ZOMBIE is never terminated again (vclean runs ' +
+    'once per vnode).',
   machine: createUvnMachine(2, 2),
   conformanceMachine: createUvnMachine(2 ** 30, 2 ** 30),
   events: [

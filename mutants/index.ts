@@ -22,7 +22,7 @@ const dir = fileURLToPath(new URL('.', import.meta.url));
 
 export function mutantFiles(): string[] {
   return readdirSync(dir)
-    .filter((f) => /^[A-Z]\d+[a-z]?-.*\.ts$/.test(f))
+    .filter((f) => /^(?:[A-Z]+-)?[A-Z]\d+[a-z]?-.*\.ts$/.test(f))
     .sort()
     .map((f) => join(dir, f));
 }

@@ -3,9 +3,13 @@ import { bufcacheScenarios } from './bufcache.ts';
 import { mutantScenariosA } from './mutant-scenarios-a.ts';
 import { mutantScenariosB } from './mutant-scenarios-b.ts';
 import { hazardScenarios } from './hazard-scenarios.ts';
+import { uvnScenarios } from './uvn.ts';
+import { uvnHazardScenarios } from './uvn-hazard-scenarios.ts';
+import { uvnMutantScenarios } from './uvn-mutant-scenarios.ts';
+import { uvnCoverageScenarios } from './uvn-coverage-scenarios.ts';
 import type { Scenario } from './types.ts';
 
-export const scenarioRegistry: Scenario[] = [bioTrackScenario, ...bufcacheScenarios, ...mutantScenariosA, ...mutantScenariosB, ...hazardScenarios];
+export const scenarioRegistry: Scenario[] = [bioTrackScenario, ...bufcacheScenarios, ...mutantScenariosA, ...mutantScenariosB, ...hazardScenarios, ...uvnScenarios, ...uvnHazardScenarios, ...uvnMutantScenarios, ...uvnCoverageScenarios];
 
 /** The scenarios the unmodified model must pass (`check`, the default-scenario tests, bench): all but hazard reproductions. */
 export const builtinScenarios: Scenario[] = scenarioRegistry.filter((s) => !s.hazard);

@@ -97,6 +97,7 @@ const SMALL: Record<string, Record<string, number>> = {
   'buf-delwri': { deps: 0 },
   'buf-readwrite': { peeker: 0 },
   'buf-deps': { trunc: 0 },
+  'uvn-lifecycle': { daemon: 1, errors: 0 },
 };
 
 describe('partial-order reduction (sleep sets)', () => {
@@ -168,7 +169,7 @@ describe('every scenario, every strategy', () => {
     const results = [];
     for (const s of builtinScenarios) results.push(await runDefault(s.name));
     const cov = unionCoverage(results);
-    for (const m of ['bioTrack', 'bio', 'buf', 'page']) {
+    for (const m of ['bioTrack', 'bio', 'buf', 'page', 'uvn', 'uvmPage']) {
       expect(cov[m].states[0], m).toBe(cov[m].states[1]);
       expect(cov[m].transitions[0], m).toBe(cov[m].transitions[1]);
     }

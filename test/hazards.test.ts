@@ -18,7 +18,10 @@ async function run(name: string, params: Record<string, number>) {
 
 describe('hazards', () => {
   it('registers every Appendix A item (A-1 … A-14), each with a hazard scenario that check skips, and the syncer items as deferred', () => {
-    expect(hazardRegistry.map((h) => h.id)).toEqual(['A-1', 'A-2', 'A-3', 'A-4', 'A-5', 'A-6', 'A-7', 'A-8', 'A-9', 'A-10', 'A-11', 'A-12', 'A-13', 'A-14']);
+    expect(hazardRegistry.map((h) => h.id)).toEqual([
+      'A-1', 'A-2', 'A-3', 'A-4', 'A-5', 'A-6', 'A-7', 'A-8', 'A-9', 'A-10', 'A-11', 'A-12', 'A-13', 'A-14',
+      'F1', 'F2', 'F3', 'F4', 'F5', 'F6', 'F7', 'F8', 'F9', 'F10', 'F11', 'F12', 'F13', 'F14', 'F15', 'F16',
+    ]);
     for (const h of hazardRegistry) {
       if (h.status === 'deferred') {
         expect(h.scenario).toBe('');
@@ -39,6 +42,7 @@ describe('hazards', () => {
       expect(row.ok).toBe(true);
       expect(row.seconds).toBeLessThan(5);
       if (h.status === 'deferred') expect([row.reproduced, row.states]).toEqual([false, 0]);
+      else if (h.status === 'refuted') expect([row.reproduced, row.states > 0]).toEqual([false, true]); // complete, no violation (row.ok)
       else expect(row.reproduced).toBe(true);
     }, 30_000);
   }
@@ -66,6 +70,48 @@ describe('hazards', () => {
   it('A-14 part=1: bqrelse leaves B_DIRECT set', async () => {
     const r = await run('hazard-A-14', { part: 1 });
     expect(r.violation?.id).toBe('vfs_bio.c:1714');
+  }, 30_000);
+});
+
+/** A hazard scenario explored with one of hazards/patches/. */
+async function runPatched(name: string, params: Record<string, number>, patchFile: string) {
+  const s = getScenario(name)!;
+  const patch = await loadPatch(fileURLToPath(new URL(`../hazards/patches/${patchFile}`, import.meta.url)));
+  return explore({ scenario: s, params, cpus: s.defaultCpus, patch, strategy: 'exhaustive', symmetry: false, seed: 1, maxExecutions: null, maxSteps: null }, ctl());
+}
+
+describe('vnode pager hazards (F1–F16): controls and variants', () => {
+  it('F2: in literal mode (no KERNEL_LOCK) two attachers break the lock discipline (UVN-28) at once', async () => {
+    const r = await run('hazard-F2', { literal: 1 });
+    expect(r.violation?.id).toBe('UVN-28');
+  }, 30_000);
+
+  it('F3 gate=0: a fault that reaches vn_lock before VNISLOCKED is set sleeps on VXLOCK holding the page terminate waits for', async () => {
+    const r = await run('hazard-F3', { gate: 0 });
+    expect(r.violation?.kind).toBe('deadlock');
+    expect(r.violation?.message).toContain('vn_xlock_sleep at uvm_vnode.c:1235');
+  }, 30_000);
+
+  it('F5/F6 refutations reach their windows: the control probes fire', async () => {
+    const f5 = await runPatched('hazard-F5', { control: 1 }, 'F5-F6-uvn-io-probes.ts');
+    expect(f5.violation?.id).toBe('F5-window');
+    const f6 = await runPatched('hazard-F6', { newsize: 2, daemon: 1, control: 1 }, 'F5-F6-uvn-io-probes.ts');
+    expect(f6.violation?.id).toBe('F6-window');
+  }, 30_000);
+
+  it('F6: the other truncation sizes are safe too (newsize=3, and newsize=1 without the daemon, apart from F12\'s loss)', async () => {
+    const r3 = await runPatched('hazard-F6', { newsize: 3, daemon: 1, control: 0 }, 'F5-F6-uvn-io-probes.ts');
+    expect([r3.complete, r3.violation]).toEqual([true, null]);
+    const r1 = await runPatched('hazard-F6', { newsize: 1, daemon: 1, control: 0 }, 'F5-F6-uvn-io-probes.ts');
+    expect(r1.violation?.kind).toBe('deadlock'); // the daemon waits for the vnode lock the truncation holds
+    expect(r1.violation?.message).toContain('vn_lock_sleep at uvm_vnode.c:1235');
+  }, 30_000);
+
+  it('F15: with write-locked PGO_LOCKED callers (readlock=0) the same workload is safe, patched or not', async () => {
+    const r = await runPatched('hazard-F15', { readlock: 0 }, 'F15-locked-busy-test.ts');
+    expect([r.complete, r.violation]).toEqual([true, null]);
+    const u = await run('hazard-F15', { readlock: 1 });
+    expect([u.complete, u.violation]).toEqual([true, null]);
   }, 30_000);
 });
 

@@ -319,7 +319,7 @@ describe('uvn', () => {
   });
 
   it('has the expected number of reachable abstract states at refs ≤ 2, pages ≤ 2', () => {
-    expect(traverse(uvn as never).states.length).toBe(1143);
+    expect(traverse(uvn as never).states.length).toBe(999);
   });
 
   it('abstracts u_flags, uo_refs, uo_npages, u_nio and the ghosts', () => {
@@ -450,6 +450,35 @@ describe('uvn', () => {
     reject(free, 'UVN_TERMINATE', 'no transition'); // L22: nothing to do
     reject(uvnState('ACTIVE', { ...V, canpersist: true, refs: 1, writeable: true, wlisted: true }), 'UVN_WLIST_INSERT', 'notWriteable');
     reject(active1, 'UVN_ATTACH_WAIT', 'no transition'); // not BLOCKED
+  });
+
+  it('leaves out the page activity and teardowns the seed cannot produce in a state', () => {
+    const reject = rejecter(uvn);
+    const busy = { npages: 1, nio: 1 };
+    // PG_RELEASED pages exist only under a kill or terminate flush: aiodone frees nothing elsewhere.
+    reject(uvnState('ACTIVE', { ...V, canpersist: true, refs: 1, ...busy }), 'UVN_AIODONE', 'no transition');
+    reject(uvnState('ACTIVE_NOPERSIST', { ...V, refs: 1, ...busy }), 'UVN_AIODONE', 'no transition');
+    reject(uvnState('ZOMBIE', { ...V, refs: 1, dead: true, ...busy }), 'UVN_AIODONE', 'no transition');
+    reject(uvnState('PERSIST', { ...V, canpersist: true, ...busy }), 'UVN_AIODONE', 'no transition');
+    // A persisting uvn never has IOSYNC set.
+    reject(uvnState('PERSIST', { ...V, canpersist: true, ...busy }), 'UVN_IOSYNC_WAIT', 'no transition');
+    reject(uvnState('PERSIST', { ...V, canpersist: true, iosync: true, ...busy }), 'UVN_IO_WAIT_IOSYNC', 'no transition');
+    reject(uvnState('PERSIST', { ...V, canpersist: true, iosync: true, npages: 1 }), 'UVN_IOSYNC_CLEAR', 'no transition');
+    // No uvn_io with PGO_SYNCIO meets IOSYNC in a teardown without references.
+    reject(uvnState('DETACH_FLUSH', { ...V, dying: true, iosync: true, ...busy }), 'UVN_IO_WAIT_IOSYNC', 'no transition');
+    reject(uvnState('TERMINATING_0', { ...V, dying: true, vnislocked: true, iosync: true, ...busy }), 'UVN_IO_WAIT_IOSYNC', 'no transition');
+    // In RELKILL every completion is aiodone freeing one page.
+    const relkill = uvnState('RELKILL', { ...V, dying: true, relkill: true, iosync: true, npages: 2, nio: 1 });
+    reject(relkill, 'UVN_PAGE_FREE', 'no transition');
+    reject(relkill, 'UVN_IO_DONE', 'no transition');
+    reject(relkill, 'UVN_IOSYNC_WAIT', 'no transition');
+    // vclean runs once per vnode; a last detach that starts a kill inside terminate is F16.
+    reject(uvnState('ZOMBIE', { ...V, refs: 1, dead: true }), 'UVN_TERMINATE', 'no transition');
+    reject(uvnState('TERMINATING_REFS', { ...V, dying: true, vnislocked: true, refs: 1 }), 'UVN_DETACH_DYING', 'no transition');
+    // Still there: the persist path inside terminate, aiodone inside a teardown, the daemon's writes on a persisting uvn.
+    expect(new MachineStepper(uvn as never).step(uvnState('TERMINATING_REFS', { ...V, canpersist: true, dying: true, vnislocked: true, refs: 1 }), 'UVN_DETACH_PERSIST').ok).toBe(true);
+    expect(replay(uvn, uvnState('TERMINATING_REFS', { ...V, dying: true, vnislocked: true, refs: 1, ...busy }), ['UVN_AIODONE']).context.npages).toBe(0);
+    expect(replay(uvn, uvnState('PERSIST', { ...V, canpersist: true, npages: 1 }), ['UVN_IO_START', 'UVN_IO_DONE']).value).toBe('PERSIST');
   });
 
   it('the conformance machine does not bound refs, pages or I/O', () => {

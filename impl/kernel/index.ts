@@ -1,9 +1,11 @@
 /** The seed functions implemented so far, by name: what a patch module may replace. */
 import type { KernelFunction } from '../compiler/runtime.ts';
 import { seedFunctions as vfs_bio } from './vfs_bio.ts';
+import { seedFunctions as uvm_vnode } from './uvm_vnode.ts';
 
 export const seedModules: Record<string, Record<string, unknown>> = {
   'vfs_bio.c': vfs_bio,
+  'uvm_vnode.c': uvm_vnode,
 };
 
 export const seedFunctionNames: Map<string, string> = new Map(
