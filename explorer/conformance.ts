@@ -15,6 +15,7 @@ import { B_DELWRI, B_HASHED, B_HEAVY, B_LOCKED, B_MARKER } from '../impl/kernel/
 import { LK_KERNPROC } from '../impl/sim/locks.ts';
 import type { UvnObject } from '../machines/uvn.ts';
 import type { UvmPageObject } from '../machines/uvmPage.ts';
+import { syncerVnode, VONWORKLST as SVN_ONWORKLST, VISDIRTY as SVN_ISDIRTY, VOBJDIRTY as SVN_OBJDIRTY, type SyncerVnodeObject } from '../machines/syncerVnode.ts';
 
 /** The b_flags bits the buf machine abstracts. */
 const BUF_MACHINE_FLAGS = B_DELWRI | B_HEAVY | B_HASHED | B_LOCKED;
@@ -74,6 +75,16 @@ const bindings: Binding[] = [
     raw: (o) => {
       const pg = o as UvmPageObject;
       return `${pg.pg_flags}:${pg.wire_count}:${pg.uobject === null ? 0 : 1}:${pg.g_busyOwner}:${pg.g_pmapModified ? 1 : 0}`;
+    },
+  },
+  {
+    // DragonFly vnodes on a mount with a syncer (vfs_sync.c); a vnode of no modelled mount (the
+    // buffer-cache scenarios') is not bound.
+    machine: syncerVnode as MachineModule<never>,
+    matches: (o) => 'v_flag' in o && 'v_rbdirty_tree' in o && (o as unknown as { v_mount: unknown }).v_mount !== null,
+    raw: (o) => {
+      const vp = o as SyncerVnodeObject;
+      return `${vp.v_flag & (SVN_ONWORKLST | SVN_ISDIRTY | SVN_OBJDIRTY)}:${vp.v_rbdirty_tree.length > 0 ? 1 : 0}:${vp.g_dirtying}:${vp.g_gone ? 1 : 0}`;
     },
   },
 ];

@@ -12,9 +12,9 @@
  * - 'non-termination': a retry cycle without end; the search, bounded by `maxSteps`, stops at the
  *   step bound (no violation) where the control run (same scenario, `controlParams`) completes.
  *
- * A 'deferred' hazard belongs to code not modelled yet (the syncer, vfs_sync.c: A-3, A-10, A-11 and
- * the vn_syncer_one part of A-14 — issue 6 models it): it is listed with its reason and no
- * scenario; runHazard reports it ok and not reproduced, with 0 states.
+ * A 'deferred' hazard belongs to code not modelled yet: it is listed with its reason and no
+ * scenario; runHazard reports it ok and not reproduced, with 0 states. (The syncer's A-3, A-10 and
+ * A-11 were deferred until issue 6 modelled vfs_sync.c.)
  */
 import { explore } from '../explorer/explore.ts';
 import { getScenario } from '../scenarios/index.ts';
@@ -173,32 +173,32 @@ export const hazardRegistry: Hazard[] = ([
   },
   {
     id: 'A-3',
-    title: 'vsyncscan requeues into the slot being scanned at syncdelay = 32 (and retrydelay <= 0)',
-    status: 'deferred',
-    scenario: '',
-    params: {},
-    reason: 'vfs_sync.c (the syncer) is not modelled yet; issue 6 models it',
-    expect: null,
+    title: 'vsyncscan requeues into the slot being scanned at syncdelay = 32 (and the syncer at retrydelay <= 0)',
+    status: 'confirmed',
+    scenario: 'hazard-A-3',
+    params: { part: 0 },
+    reason: 'the requeue slot (i + syncdelay) & 31 (vfs_sync.c:828) is i itself at syncdelay = 32, which the sysctl allows (vfs_sync.c:136-137): the loop at vfs_sync.c:805 takes the same vnode forever (part=1: retrydelay 0, unvalidated, re-queues into the slot the syncer drains, SYNC-07)',
+    expect: { kind: 'invariant', id: 'SYNC-08' },
     cite: ['vfs_sync.c:828', 'vfs_sync.c:136-137', 'vfs_sync.c:96-98'],
   },
   {
     id: 'A-10',
     title: 'syncer ctx accessed without sc_token (trigger_syncer, speedup_syncer vs vn_syncer_thr_stop)',
-    status: 'deferred',
-    scenario: '',
+    status: 'confirmed',
+    scenario: 'hazard-A-10',
     params: {},
-    reason: 'vfs_sync.c (the syncer) is not modelled yet; issue 6 models it',
-    expect: null,
+    reason: 'trigger_syncer reads mnt_syncer_ctx (vfs_sync.c:572) before vn_syncer_thr_stop unpublishes and frees the ctx (vfs_sync.c:349-353), then reads and writes ctx->syncer_trigger (vfs_sync.c:573-574): a use after free; speedup_syncer only passes the address to wakeup',
+    expect: { kind: 'invariant', id: 'SYNC-12' },
     cite: ['vfs_sync.c:572-576', 'vfs_sync.c:560-561', 'vfs_sync.c:349-353'],
   },
   {
     id: 'A-11',
     title: 'syncer placement quirks (delay 0 means slot 0, sync_fsync re-adds at syncdelay, unlocked spreading statics)',
-    status: 'deferred',
-    scenario: '',
-    params: {},
-    reason: 'vfs_sync.c (the syncer) is not modelled yet; issue 6 models it',
-    expect: null,
+    status: 'confirmed',
+    scenario: 'hazard-A-11',
+    params: { part: 1 },
+    reason: 'after a trigger the comment promises the next full sync in 1 s (vfs_sync.c:392-393), but sync_fsync re-queues the syncer vnode syncdelay ahead (vfs_sync.c:685), SYNC-24; part=0: next % syncdelay == 0 is delay 0, the absolute slot 0 (vfs_sync.c:208-209, vfs_sync.c:647), SYNC-25; the unlocked statics (vfs_sync.c:614) are not explored',
+    expect: { kind: 'invariant', id: 'SYNC-24' },
     cite: ['vfs_sync.c:208-209', 'vfs_sync.c:647', 'vfs_sync.c:392-393', 'vfs_sync.c:685', 'vfs_sync.c:614'],
   },
   // ---------------------------------------------------------------- the vnode pager (spec/uvm_vnode.md Appendix A)

@@ -6,6 +6,7 @@ import { trkInvariants } from './trk.ts';
 import { ioInvariants } from './io.ts';
 import { bufInvariants } from './buf.ts';
 import { durInvariants } from './dur.ts';
+import { syncInvariants } from './sync.ts';
 import { uvnInvariants } from './uvn.ts';
 import { mutantCatalogA } from './mutant-catalog-a.ts';
 import { mutantCatalogB } from './mutant-catalog-b.ts';
@@ -19,7 +20,7 @@ export const SIM_DEADLOCK: Invariant = {
   cite: [],
 };
 
-export const invariantRegistry: Invariant[] = [SIM_DEADLOCK, ...trkInvariants, ...ioInvariants, ...bufInvariants, ...durInvariants, ...mutantCatalogA, ...mutantCatalogB, ...uvnInvariants];
+export const invariantRegistry: Invariant[] = [SIM_DEADLOCK, ...trkInvariants, ...ioInvariants, ...bufInvariants, ...durInvariants, ...mutantCatalogA, ...mutantCatalogB, ...syncInvariants, ...uvnInvariants];
 
 export function invariantsFor(domains: readonly string[]): Invariant[] {
   return invariantRegistry.filter((i) => i.domain === 'sim' || domains.includes(i.domain));

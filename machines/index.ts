@@ -11,6 +11,7 @@ import { uvmPage } from './uvmPage.ts';
 import { hammerInode } from './hammerInode.ts';
 import { hammerRecord } from './hammerRecord.ts';
 import { flushGroup } from './flushGroup.ts';
+import { syncerVnode } from './syncerVnode.ts';
 import type { AnyMachineModule } from './types.ts';
 
 /**
@@ -18,13 +19,13 @@ import type { AnyMachineModule } from './types.ts';
  * ahead of their implementations: `check` traverses them, and conformance binds them once the
  * seed code they abstract is modelled.
  */
-export const machineRegistry: AnyMachineModule[] = [bioTrack, bio, buf, page, uvn, uvmPage, hammerInode, hammerRecord, flushGroup] as AnyMachineModule[];
+export const machineRegistry: AnyMachineModule[] = [bioTrack, bio, buf, page, uvn, uvmPage, hammerInode, hammerRecord, flushGroup, syncerVnode] as AnyMachineModule[];
 
 /** The machine named `name`, or undefined. */
 export function getMachine(name: string): AnyMachineModule | undefined {
   return machineRegistry.find((m) => m.name === name);
 }
 
-export { bio, bioTrack, buf, page, uvn, uvmPage, hammerInode, hammerRecord, flushGroup };
+export { bio, bioTrack, buf, page, uvn, uvmPage, hammerInode, hammerRecord, flushGroup, syncerVnode };
 export * from './core.ts';
 export type * from './types.ts';

@@ -7,9 +7,11 @@ import { uvnScenarios } from './uvn.ts';
 import { uvnHazardScenarios } from './uvn-hazard-scenarios.ts';
 import { uvnMutantScenarios } from './uvn-mutant-scenarios.ts';
 import { uvnCoverageScenarios } from './uvn-coverage-scenarios.ts';
+import { syncerScenarios } from './syncer.ts';
+import { syncerHazardScenarios } from './syncer-hazards.ts';
 import type { Scenario } from './types.ts';
 
-export const scenarioRegistry: Scenario[] = [bioTrackScenario, ...bufcacheScenarios, ...mutantScenariosA, ...mutantScenariosB, ...hazardScenarios, ...uvnScenarios, ...uvnHazardScenarios, ...uvnMutantScenarios, ...uvnCoverageScenarios];
+export const scenarioRegistry: Scenario[] = [bioTrackScenario, ...bufcacheScenarios, ...mutantScenariosA, ...mutantScenariosB, ...hazardScenarios, ...uvnScenarios, ...uvnHazardScenarios, ...uvnMutantScenarios, ...uvnCoverageScenarios, ...syncerScenarios, ...syncerHazardScenarios];
 
 /** The scenarios the unmodified model must pass (`check`, the default-scenario tests, bench): all but hazard reproductions. */
 export const builtinScenarios: Scenario[] = scenarioRegistry.filter((s) => !s.hazard);

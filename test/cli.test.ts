@@ -139,7 +139,7 @@ describe('commands', () => {
 
   it('machines, graph, diagram, invariants, scenarios, hazards', () => {
     const m = JSON.parse(cli('machines', '--json').out);
-    expect(m.machines.map((x: { name: string }) => x.name)).toEqual(['bioTrack', 'bio', 'buf', 'page', 'uvn', 'uvmPage', 'hammerInode', 'hammerRecord', 'flushGroup']);
+    expect(m.machines.map((x: { name: string }) => x.name)).toEqual(['bioTrack', 'bio', 'buf', 'page', 'uvn', 'uvmPage', 'hammerInode', 'hammerRecord', 'flushGroup', 'syncerVnode']);
     for (const x of m.machines) for (const f of ['name', 'states', 'transitions', 'reachable']) expect(x).toHaveProperty(f);
     const g = JSON.parse(cli('graph', 'bioTrack', '--to', 'waited', '--json').out);
     expect(g.path).toEqual(['TRACK_REF', 'TRACK_SET_WAIT']);

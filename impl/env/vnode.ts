@@ -11,8 +11,11 @@
  * (vfs_bio.c:3331-3334); the model collapses that layer, so the device completes b_bio1 and
  * biodone runs on it directly. The trees are arrays kept sorted by b_loffset (an RB tree's
  * order), so equal sets are equal states. The syncer wiring of reassignbuf and brelvp
- * (vn_syncer_add when a vnode gets its first dirty buffer, vn_syncer_remove when its dirty tree
- * empties; spec/vfs_bio_sync.md §0) is not modelled until the syncer is.
+ * (vfs_subr.c [ext]): vn_syncer_add(vp, filedelay/dirdelay) when a vnode gets a dirty buffer
+ * and is not VONWORKLST, vn_syncer_remove(vp, 0) when its dirty tree empties and it has no
+ * VISDIRTY/VOBJDIRTY (spec/vfs_bio_sync.md §0, §5.1). It applies to vnodes on a mount with a
+ * syncer context (impl/env/syncer.ts); the buffer-cache scenarios' vnodes belong to no modelled
+ * mount (v_mount null), so for them the wiring is inert.
  */
 import { prim, type Kernel } from '../sim/prim.ts';
 import { dev_start, type Device } from '../sim/device.ts';
@@ -25,6 +28,9 @@ import { newVmObject, vm_page_resident, type VmObject } from './vm.ts';
 import { B_DELWRI, B_ERROR, B_HASHED, B_VNCLEAN, B_VNDIRTY, BUF_CMD_READ, BUF_CMD_WRITE } from '../kernel/sys.ts';
 import { biodone } from '../kernel/vfs_bio.ts';
 import { lifecycle } from '../sim/report.ts';
+import { newLock, type Lock } from '../sim/locks.ts';
+import type { Mount } from '../kernel/vfs_sync_state.ts';
+import { syncer_reassign_hook, syncer_brelvp_hook } from './syncer_wiring.ts';
 
 export const VREG = 1;
 export const VBLK = 2;
@@ -54,6 +60,23 @@ export interface Vnode {
   v_rbhash_tree: Buf[];
   v_rbclean_tree: Buf[];
   v_rbdirty_tree: Buf[];
+  /** v_flag: the syncer's bits VONWORKLST, VISDIRTY, VOBJDIRTY (vfs_sync_state.ts), set/cleared atomically. */
+  v_flag: number;
+  /** v_mount: null for a vnode of no modelled mount (the syncer wiring is then inert). */
+  v_mount: Mount | null;
+  /** The vnode lock (vget/vput, vx_lock) and reference count (impl/env/syncer.ts). */
+  v_lock: Lock;
+  v_refcnt: number;
+  /** v_ops: which operation vector VOP_FSYNC/VOP_INACTIVE dispatch to (VOPS_*). */
+  v_ops: number;
+  /** v_data: the filesystem's inode (the HAMMER-style stand-in of impl/env/syncer_vops.ts), or null. */
+  v_data: object | null;
+  /** ghost: the vnode was reclaimed (vgone); SYNC-18. */
+  g_reclaimed: boolean;
+  /** ghost: removed from the worklist by force (forced unmount) or by sync_reclaim (SYNC-04 no longer applies). */
+  g_gone: boolean;
+  /** ghost: threads between making the vnode dirty and the locked worklist check that follows (SYNC-04). */
+  g_dirtying: number;
 }
 
 export function newVnode(dev: Device, npages = 0, iosize = 1): Vnode {
@@ -75,6 +98,15 @@ export function newVnode(dev: Device, npages = 0, iosize = 1): Vnode {
     v_rbhash_tree: [],
     v_rbclean_tree: [],
     v_rbdirty_tree: [],
+    v_flag: 0,
+    v_mount: null,
+    v_lock: newLock(),
+    v_refcnt: 0,
+    v_ops: 0,
+    v_data: null,
+    g_reclaimed: false,
+    g_gone: false,
+    g_dirtying: 0,
   };
 }
 
@@ -84,6 +116,7 @@ export function registerVnode(world: World, name: string, vp: Vnode): Vnode {
   world.add(`${name}.v_track_write`, vp.v_track_write);
   world.add(`${name}.v_token`, vp.v_token);
   world.add(`${name}.v_disk`, vp.v_disk);
+  world.add(`${name}.v_lock`, vp.v_lock);
   const obj = vp.v_object;
   if (obj) {
     world.add(`${name}.v_object.token`, obj.token);
@@ -139,10 +172,14 @@ export function* bgetvp(vp: Vnode, bp: Buf, _testsize: number): Kernel<number> {
 export function* brelvp(bp: Buf): Kernel<void> {
   const vp = bp.b_vp!;
   yield* lwkt_gettoken(vp.v_token);
+  const dirtyBefore = vp.v_rbdirty_tree.length;
   if (bp.b_flags & B_HASHED) removeFrom(vp.v_rbhash_tree, bp);
   if (bp.b_flags & B_VNDIRTY) removeFrom(vp.v_rbdirty_tree, bp);
   if (bp.b_flags & B_VNCLEAN) removeFrom(vp.v_rbclean_tree, bp);
   bp.b_flags &= ~(B_VNDIRTY | B_VNCLEAN | B_HASHED);
+  // Only remove from the worklist when no dirty buffers are left and the VFS has not flagged the
+  // inode dirty (vfs_subr.c [ext]); inert without a syncer mount.
+  if (vp.v_mount !== null) yield* syncer_brelvp_hook(vp, dirtyBefore);
   bp.b_vp = null;
   lifecycle(bp, 'BRELVP');
   yield* lwkt_reltoken(vp.v_token);
@@ -154,6 +191,7 @@ export function* brelvp(bp: Buf): Kernel<void> {
  */
 export function* reassignbuf(bp: Buf): Kernel<void> {
   const vp = bp.b_vp!;
+  const dirtyBefore = vp.v_rbdirty_tree.length;
   if (bp.b_flags & B_DELWRI) {
     if ((bp.b_flags & B_VNDIRTY) === 0) {
       if (bp.b_flags & B_VNCLEAN) removeFrom(vp.v_rbclean_tree, bp);
@@ -165,6 +203,8 @@ export function* reassignbuf(bp: Buf): Kernel<void> {
     bp.b_flags = (bp.b_flags & ~B_VNDIRTY) | B_VNCLEAN;
     insertSorted(vp.v_rbclean_tree, bp);
     }
+  // The worklist (vfs_subr.c [ext]): add on a dirty buffer, remove when the dirty tree empties.
+  if (vp.v_mount !== null) yield* syncer_reassign_hook(vp, (bp.b_flags & B_DELWRI) !== 0, dirtyBefore);
 }
 
 /**
