@@ -178,7 +178,7 @@ export function syncHolds(sim: Sim, c: UvnCtx, uvn: UvmVnode): number {
 /** References of U held by uvm_vnp_uncache between the revival (:1366) and its detach (:1389). */
 export function uncacheHolds(sim: Sim, c: UvnCtx, uvn: UvmVnode): number {
   let n = 0;
-  for (const [t, f] of framesOn(sim, c, uvn, 'uvm_vnp_uncache')) {
+  for (const [, f] of framesOn(sim, c, uvn, 'uvm_vnp_uncache')) {
     const at = line(f);
     if (at === 1367 || at === 1388) n++; // at :1389 the detach owns it (a uvn_detach at :307)
   }

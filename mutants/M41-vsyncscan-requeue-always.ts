@@ -1,10 +1,10 @@
 'use kernel';
 /** M41: vsyncscan re-queues vp whether or not it is still the head of the slot (vfs_sync.c:827). */
 import type { MutantMeta } from './types.ts';
-import { load, store, atomic_add_int, atomic_set_int, atomic_clear_int, tsleep, tsleep_interlock, wakeup, PINTERLOCKED, lwkt_reltoken, LK_EXCLUSIVE, LK_NOWAIT, KKASSERT, lifecycle, note, type Kernel } from '../impl/api.ts';
+import { lwkt_reltoken, LK_EXCLUSIVE, LK_NOWAIT, KKASSERT, note, type Kernel } from '../impl/api.ts';
 import type { Vnode } from '../impl/env/vnode.ts';
-import { HZ, LIST_FIRST, LIST_INSERT_HEAD, LIST_REMOVE, MNTK_THR_SYNC, MNT_LAZY, MNT_NOWAIT, SC_FLAG_DONE, SC_FLAG_EXIT, SYNCER_MAXDELAY, VMSC_GETVP, VMSC_GETVX, VMSC_NOWAIT, VONWORKLST, vs, type Mount, type SyncerCtx } from '../impl/kernel/vfs_sync_state.ts';
-import { VOP_FSYNC, bio_ops_sync, ctx_use, hashdestroy, kfree, sc_gettoken, sc_modify, tsleep_hz, vdrop, vget, vhold, vput, vx_get, vx_put } from '../impl/env/syncer.ts';
+import { LIST_FIRST, MNTK_THR_SYNC, VMSC_GETVP, VMSC_GETVX, VMSC_NOWAIT, vs, type Mount, type SyncerCtx } from '../impl/kernel/vfs_sync_state.ts';
+import { ctx_use, sc_gettoken, sc_modify, vdrop, vget, vhold, vput, vx_get, vx_put } from '../impl/env/syncer.ts';
 import { vn_syncer_add } from '../impl/kernel/vfs_sync.ts';
 
 export const meta: MutantMeta = {

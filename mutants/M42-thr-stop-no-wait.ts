@@ -1,11 +1,9 @@
 'use kernel';
 /** M42: vn_syncer_thr_stop no longer waits for SC_FLAG_DONE (vfs_sync.c:346-347). */
 import type { MutantMeta } from './types.ts';
-import { load, store, atomic_add_int, atomic_set_int, atomic_clear_int, tsleep, tsleep_interlock, wakeup, PINTERLOCKED, lwkt_reltoken, LK_EXCLUSIVE, LK_NOWAIT, KKASSERT, lifecycle, note, type Kernel } from '../impl/api.ts';
-import type { Vnode } from '../impl/env/vnode.ts';
-import { HZ, LIST_FIRST, LIST_INSERT_HEAD, LIST_REMOVE, MNTK_THR_SYNC, MNT_LAZY, MNT_NOWAIT, SC_FLAG_DONE, SC_FLAG_EXIT, SYNCER_MAXDELAY, VMSC_GETVP, VMSC_GETVX, VMSC_NOWAIT, VONWORKLST, vs, type Mount, type SyncerCtx } from '../impl/kernel/vfs_sync_state.ts';
-import { VOP_FSYNC, bio_ops_sync, ctx_use, hashdestroy, kfree, sc_gettoken, sc_modify, tsleep_hz, vdrop, vget, vhold, vput, vx_get, vx_put } from '../impl/env/syncer.ts';
-import { vn_syncer_add } from '../impl/kernel/vfs_sync.ts';
+import { wakeup, lwkt_reltoken, type Kernel } from '../impl/api.ts';
+import { SC_FLAG_EXIT, type Mount, type SyncerCtx } from '../impl/kernel/vfs_sync_state.ts';
+import { hashdestroy, kfree, sc_gettoken, sc_modify } from '../impl/env/syncer.ts';
 
 export const meta: MutantMeta = {
   "id": "M42",

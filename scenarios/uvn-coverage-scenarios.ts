@@ -40,7 +40,6 @@ import {
   op_forced_unmount_after,
   op_read_fault,
   op_sync,
-  op_close,
   boot_map_and_dirty,
   MSYNC_SYNC,
   MSYNC_INVALIDATE,

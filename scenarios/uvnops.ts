@@ -16,6 +16,11 @@ import { uvn_attach, uvn_detach, uvn_reference, uvn_flush, uvm_vnp_terminate, uv
 import type { UvmVnode } from '../impl/kernel/uvm_vnode_state.ts';
 
 export const MSYNC_SYNC = PGO_CLEANIT | PGO_SYNCIO;
+/**
+ * A flush with PGO_CLEANIT alone (uvm_map_clean without PGO_SYNCIO). msync(2) cannot produce it —
+ * sys_msync forces PGO_SYNCIO — but it is how uvm_vnp_sync flushes (:1504), and spec §6's M24
+ * workload needs a second flusher without PGO_SYNCIO in the same uvn.
+ */
 export const MSYNC_ASYNC = PGO_CLEANIT;
 export const MSYNC_INVALIDATE = PGO_CLEANIT | PGO_SYNCIO | PGO_FREE;
 export const MSYNC_DEACTIVATE = PGO_CLEANIT | PGO_SYNCIO | PGO_DEACTIVATE;

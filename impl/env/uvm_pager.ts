@@ -23,7 +23,7 @@ import type { KernelFunction } from '../compiler/runtime.ts';
 import { KernelPanic } from '../sim/panic.ts';
 import { wakeup } from '../sim/sleep.ts';
 import { rw_exit_write } from '../sim/locks.ts';
-import { curthread, kernelOptions, lifecycle, note } from '../sim/report.ts';
+import { curthread, kernelOptions, lifecycle } from '../sim/report.ts';
 import {
   uvmOf,
   rw_enter,
@@ -69,7 +69,7 @@ import {
   type UvmPage,
 } from './uvm.ts';
 import { VOP_RDWR, type OVnode } from './ovnode.ts';
-import { uvn_cluster, uvn_put, uvn_get, PGO_DONTCARE, type PageSlot } from '../kernel/uvm_vnode.ts';
+import { uvn_cluster, uvn_put, uvn_get, type PageSlot } from '../kernel/uvm_vnode.ts';
 
 /** What the pager environment needs of a uvm_vnode (the seed's struct, without importing kernel state). */
 interface UvnLike {
