@@ -15,6 +15,8 @@ import { B_DELWRI, B_HASHED, B_HEAVY, B_LOCKED, B_MARKER } from '../impl/kernel/
 import { LK_KERNPROC } from '../impl/sim/locks.ts';
 import type { UvnObject } from '../machines/uvn.ts';
 import type { UvmPageObject } from '../machines/uvmPage.ts';
+import { hammerInode, hammerRecord, flushGroup } from '../machines/index.ts';
+import type { HammerFlushGroup, HammerInode, HammerRecord } from '../impl/kernel/hammer_inode_state.ts';
 import { syncerVnode, VONWORKLST as SVN_ONWORKLST, VISDIRTY as SVN_ISDIRTY, VOBJDIRTY as SVN_OBJDIRTY, type SyncerVnodeObject } from '../machines/syncerVnode.ts';
 
 /** The b_flags bits the buf machine abstracts. */
@@ -85,6 +87,35 @@ const bindings: Binding[] = [
     raw: (o) => {
       const vp = o as SyncerVnodeObject;
       return `${vp.v_flag & (SVN_ONWORKLST | SVN_ISDIRTY | SVN_OBJDIRTY)}:${vp.v_rbdirty_tree.length > 0 ? 1 : 0}:${vp.g_dirtying}:${vp.g_gone ? 1 : 0}`;
+    },
+  },
+  {
+    // HAMMER in-memory inodes (hammer_inode.c): the flush state, flags, refs, vnode, trees and group.
+    machine: hammerInode as MachineModule<never>,
+    matches: (o) => 'rec_tree' in o && 'target_list' in o && 'flush_state' in o,
+    raw: (o) => {
+      const ip = o as HammerInode;
+      const g = ip.flush_group;
+      const own = g !== null && ip.rb_flsnode === g && g.flush_tree.includes(ip) ? 1 : 0;
+      return `${ip.g_loaded ? 1 : 0}:${ip.flush_state}:${ip.flags}:${ip.sync_flags}:${ip.lock.refs}:${ip.vp === null ? 0 : 1}:${ip.rec_tree.length > 0 ? 1 : 0}:${ip.target_list.length > 0 ? 1 : 0}:${g === null ? 0 : g.running ? 2 : 1}:${ip.rb_flsnode === null ? 0 : 1}:${own}`;
+    },
+  },
+  {
+    // HAMMER in-memory records of the record pool (not the transient INODE record, which is not pooled).
+    machine: hammerRecord as MachineModule<never>,
+    matches: (o) => 'g_key' in o && 'target_ip' in o,
+    raw: (o) => {
+      const r = o as HammerRecord;
+      return `${r.flush_state}:${r.type}:${r.flags}:${r.target_ip === null ? 0 : 1}:${r.flush_group === null ? 0 : r.ip !== null && r.flush_group === r.ip.flush_group ? 2 : 1}`;
+    },
+  },
+  {
+    // HAMMER flush groups of the group pool.
+    machine: flushGroup as MachineModule<never>,
+    matches: (o) => 'flush_tree' in o && 'total_count' in o,
+    raw: (o) => {
+      const g = o as HammerFlushGroup;
+      return `${g.g_allocated ? 1 : 0}:${g.g_done ? 1 : 0}:${g.closed}:${g.running}:${g.flush_tree.length}:${g.refs}`;
     },
   },
 ];

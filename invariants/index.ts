@@ -8,6 +8,7 @@ import { bufInvariants } from './buf.ts';
 import { durInvariants } from './dur.ts';
 import { syncInvariants } from './sync.ts';
 import { uvnInvariants } from './uvn.ts';
+import { hammerInvariants } from './hammer.ts';
 import { mutantCatalogA } from './mutant-catalog-a.ts';
 import { mutantCatalogB } from './mutant-catalog-b.ts';
 import type { Invariant } from './types.ts';
@@ -20,7 +21,7 @@ export const SIM_DEADLOCK: Invariant = {
   cite: [],
 };
 
-export const invariantRegistry: Invariant[] = [SIM_DEADLOCK, ...trkInvariants, ...ioInvariants, ...bufInvariants, ...durInvariants, ...mutantCatalogA, ...mutantCatalogB, ...syncInvariants, ...uvnInvariants];
+export const invariantRegistry: Invariant[] = [SIM_DEADLOCK, ...trkInvariants, ...ioInvariants, ...bufInvariants, ...durInvariants, ...mutantCatalogA, ...mutantCatalogB, ...syncInvariants, ...uvnInvariants, ...hammerInvariants];
 
 export function invariantsFor(domains: readonly string[]): Invariant[] {
   return invariantRegistry.filter((i) => i.domain === 'sim' || domains.includes(i.domain));

@@ -22,6 +22,7 @@ export interface FlushGroupContext {
 }
 
 export type FlushGroupEvent =
+  | { type: 'GROUP_ALLOC' }
   | { type: 'FLUSH_INODE_CORE' }
   | { type: 'RECORD_JOIN' }
   | { type: 'GROUP_CLOSE' }
@@ -78,10 +79,21 @@ export function createFlushGroupMachine(maxCount: number) {
     },
   }).createMachine({
     id: 'flushGroup',
-    // hammer_flush_inode allocates a zeroed group when no fill group is usable (hammer_inode.c:1755-1764).
-    initial: 'OPEN',
+    // Not allocated until hammer_flush_inode needs a new group.
+    initial: 'FREE',
     context: { closed: false, running: false, members: 0, refs: 0 },
     states: {
+      FREE: {
+        description: 'not allocated: no struct hammer_flush_group exists yet',
+        on: {
+          GROUP_ALLOC: {
+            target: 'OPEN',
+            description:
+              'hammer_flush_inode allocates a zeroed group when no fill group is usable, gives it the next seq and appends it to flush_group_list',
+            meta: { cite: [`${F}:1755-1764`] },
+          },
+        },
+      },
       OPEN: {
         description: 'closed == 0, running == 0: the fill or next group, accepting inodes and records',
         on: {
@@ -199,6 +211,7 @@ export const flushGroup: MachineModule<HammerFlushGroupObject> = {
   machine: createFlushGroupMachine(2),
   conformanceMachine: createFlushGroupMachine(2 ** 30),
   events: [
+    { type: 'GROUP_ALLOC' },
     { type: 'FLUSH_INODE_CORE' },
     { type: 'RECORD_JOIN' },
     { type: 'GROUP_CLOSE' },
@@ -210,11 +223,11 @@ export const flushGroup: MachineModule<HammerFlushGroupObject> = {
   stateInvariants,
   abstract(flg: HammerFlushGroupObject): AbstractState {
     return {
-      value: flg.g_done ? 'DONE' : flg.running !== 0 ? 'RUNNING' : flg.closed !== 0 ? 'CLOSED' : 'OPEN',
+      value: !flg.g_allocated ? 'FREE' : flg.g_done ? 'DONE' : flg.running !== 0 ? 'RUNNING' : flg.closed !== 0 ? 'CLOSED' : 'OPEN',
       context: {
         closed: flg.closed !== 0,
         running: flg.running !== 0,
-        members: flg.flush_tree.size,
+        members: flg.flush_tree.length,
         refs: flg.refs,
       },
     };

@@ -61,14 +61,18 @@ export interface HammerFlushGroupObject {
   closed: number;
   /** Records in FLUSH state belonging to the group (spec §3.1). */
   refs: number;
-  /** The member inodes (RB tree flush_tree). */
-  flush_tree: ReadonlySet<object>;
+  /** The member inodes (RB tree flush_tree, an array sorted by obj_id). */
+  flush_tree: readonly object[];
+  /** Ghost: handed out by kmalloc (hammer_inode.c:1756). */
+  g_allocated: boolean;
   /** Ghost: unlinked from flush_group_list and freed by the flusher at the end of its last pass (B-6). */
   g_done: boolean;
 }
 
 /** The implementation object the machine abstracts: `struct hammer_inode`. */
 export interface HammerInodeObject {
+  /** Ghost: in rb_inos_root (instantiated and not unloaded). */
+  g_loaded: boolean;
   flush_state: number;
   flags: number;
   sync_flags: number;
@@ -79,7 +83,7 @@ export interface HammerInodeObject {
   rb_flsnode: HammerFlushGroupObject | null;
   vp: object | null;
   /** In-memory records owned by the inode. */
-  rec_tree: ReadonlySet<object>;
+  rec_tree: readonly object[];
   /** Records owned by parents whose target_ip is this inode. */
   target_list: readonly object[];
 }
@@ -97,7 +101,6 @@ export interface HammerInodeContext {
   deps: boolean;
   reflush: boolean;
   resignal: boolean;
-  connDown: boolean;
   wouldblock: boolean;
   /** ip->vp != NULL. */
   vp: boolean;
@@ -115,7 +118,11 @@ export interface HammerInodeContext {
 }
 
 export type HammerInodeEvent =
+  | { type: 'GET_INODE' }
+  | { type: 'CREATE_INODE' }
+  | { type: 'UNLOAD' }
   | { type: 'MODIFY_INODE' }
+  | { type: 'MODIFY_XDIRTY' }
   | { type: 'RECORD_ADD' }
   | { type: 'RECORD_GONE' }
   | { type: 'TARGET_LINK' }
@@ -138,29 +145,35 @@ export type HammerInodeEvent =
   | { type: 'RESIGNAL' }
   | { type: 'TEST_INODE' }
   | { type: 'GROUP_RUN' }
-  | { type: 'SYNC_INODE' }
+  | { type: 'SYNC_CLEAN' }
   | { type: 'SYNC_INODE_WOULDBLOCK' }
+  | { type: 'DONE_MERGE' }
+  | { type: 'DONE_REFLUSH_RULE' }
   | { type: 'FLUSH_INODE_DONE' }
   | { type: 'FLUSH_INODE_DONE_SETUP' }
-  | { type: 'FLUSH_INODE_DONE_REFLUSH' }
-  | { type: 'FLUSH_INODE_DONE_DEFER' }
-  | { type: 'FLUSH_INODE_DONE_WOULDBLOCK' };
-
-type C = HammerInodeContext;
-
-/** flags & MODMASK_NOXDIRTY after the merge-back (hammer_inode.c:2535): leftovers count as NOXDIRTY bits. */
-const mergedDirty = (c: C): boolean => c.dirty || c.syncDirty;
-/**
- * REFLUSH after hammer_inode.c:2527-2575: set by leftovers (2527-2528), by a dirty inode without a
- * vnode (2570-2572), cleared when clean (2574). XDIRTY after the merge equals rec_tree non-empty (2557-2560).
- */
-const reflushAtDone = (c: C): boolean => {
-  const dirtyAfter = mergedDirty(c) || c.recs;
-  if (!dirtyAfter) return false;
-  return c.reflush || c.syncDirty || !c.vp;
-};
+  | { type: 'FLUSH_INODE_DONE_WOULDBLOCK' }
+  | { type: 'CONSUME_REFLUSH' };
 
 const F = 'hammer_inode.c';
+
+/** The context of ABSENT (and of the machine's initial state). */
+const ABSENT_CONTEXT: HammerInodeContext = {
+  dirty: false,
+  xdirty: false,
+  syncDirty: false,
+  recs: false,
+  deps: false,
+  reflush: false,
+  resignal: false,
+  wouldblock: false,
+  vp: false,
+  reclaim: false,
+  inGroup: false,
+  inTree: false,
+  ownTree: false,
+  running: false,
+  refs: 0,
+};
 
 /** Transitions every flush_state has (frontend modifications, records, links, references, vnode). */
 function commonTransitions(state: 'IDLE' | 'SETUP' | 'FLUSH') {
@@ -173,10 +186,17 @@ function commonTransitions(state: 'IDLE' | 'SETUP' | 'FLUSH') {
         'hammer_modify_inode ORs MODMASK bits into ip->flags (also the completion redirty of nlinks/BUFS, and DELETING|TRUNCATED from the unloadable check)',
       meta: { cite: [`${F}:1645-1675`, `${F}:2542-2549`, `${F}:3247-3251`] },
     },
+    MODIFY_XDIRTY: {
+      target: state,
+      guard: 'hasRecords' as const,
+      actions: 'setXdirty' as const,
+      description: '[ext] hammer_mem_add calls hammer_modify_inode(ip, XDIRTY) right after inserting a record',
+      meta: { cite: [`${F}:1640`, `${F}:1672-1674`] },
+    },
     RECORD_ADD: {
       target: state,
       actions: 'addRecord' as const,
-      description: 'a record is inserted into rec_tree (hammer_ip_add_record / [ext] hammer_mem_add), which sets XDIRTY',
+      description: 'a record is inserted into rec_tree (hammer_ip_add_record / [ext] hammer_mem_add); XDIRTY follows (MODIFY_XDIRTY)',
       meta: { cite: [`${F}:1108-1117`, `${F}:1640`] },
     },
     RECORD_GONE: {
@@ -212,7 +232,7 @@ function commonTransitions(state: 'IDLE' | 'SETUP' | 'FLUSH') {
       target: state,
       guard: 'hasVnode' as const,
       actions: 'detachVnode' as const,
-      description: 'hammer_vop_reclaim clears ip->vp, sets RECLAIM and releases the vnode reference with hammer_rel_inode(ip, 1)',
+      description: 'hammer_vop_reclaim clears ip->vp and sets RECLAIM; the vnode\'s reference is then returned by hammer_rel_inode(ip, 1), which also requests a flush',
       meta: { cite: [`${F}:235-246`] },
     },
     DEFER_REFLUSH: {
@@ -240,6 +260,9 @@ export function createHammerInodeMachine(maxRefs: number) {
       /** The bound that keeps the traversal graph finite (not a kernel condition). */
       belowMaxRefs: ({ context }) => context.refs < maxRefs,
       hasRecords: ({ context }) => context.recs,
+      /** hammer_unload_inode's KKASSERTs (hammer_inode.c:1519-1528) as far as the abstraction sees them. */
+      unloadable: ({ context }) =>
+        context.refs === 1 && !context.vp && !context.dirty && !context.xdirty && !context.syncDirty && !context.recs && !context.deps,
       hasDeps: ({ context }) => context.deps,
       hasVnode: ({ context }) => context.vp,
       canGetVnode: ({ context }) => !context.vp && context.refs < maxRefs,
@@ -252,7 +275,6 @@ export function createHammerInodeMachine(maxRefs: number) {
       /** The core keeps FLUSH when go_count != 0 or a NOXDIRTY bit is set (hammer_inode.c:2143-2144). */
       coreFlushable: ({ context }) => context.dirty || context.xdirty,
       /** IDLE fallback: the only MODMASK bit is XDIRTY and no record could be flushed. */
-      idleFallback: ({ context }) => !context.dirty && context.xdirty,
       /** SETUP fallback: no NOXDIRTY bit; the SETUP inode reached the core (records or a parent dependency). */
       setupFallback: ({ context }) => !context.dirty && (context.xdirty || context.deps),
       /** SETUP -> IDLE shortcut: clean and target_list empty (hammer_inode.c:1774-1778). */
@@ -264,35 +286,50 @@ export function createHammerInodeMachine(maxRefs: number) {
       /** The backend syncs members of the running group only (B-9). */
       syncable: ({ context }) => context.running && !context.wouldblock,
       doneWouldblock: ({ context }) => context.running && context.wouldblock,
-      doneIdle: ({ context }) =>
-        context.running && !context.wouldblock && !reflushAtDone(context) && !context.deps && !context.recs,
-      doneSetup: ({ context }) =>
-        context.running && !context.wouldblock && !reflushAtDone(context) && (context.deps || context.recs),
-      doneReflush: ({ context }) => context.running && !context.wouldblock && reflushAtDone(context),
-      /**
-       * The re-flush of hammer_inode.c:2652-2660 is deferred: only from the SETUP branch, with no
-       * connectivity (needs a parent record) or by the fallback (no NOXDIRTY bit after the merge).
-       */
-      doneDefer: ({ context }) =>
-        context.running &&
-        !context.wouldblock &&
-        reflushAtDone(context) &&
-        (context.deps || (context.recs && !mergedDirty(context))),
+      /** The snapshot drains (the backend, or a record release clearing XDIRTY from sync_flags). */
+      syncing: ({ context }) => context.syncDirty,
+      /** The backend's completion of a member of the running group. */
+      completing: ({ context }) => context.running,
+      /** B-4: an unfinished snapshot (a truncation kept in sync_flags) comes with WOULDBLOCK, so a leaving inode has none. */
+      doneIdle: ({ context }) => context.running && !context.wouldblock && !context.syncDirty && !context.deps && !context.recs,
+      doneSetup: ({ context }) => context.running && !context.wouldblock && !context.syncDirty && (context.deps || context.recs),
     },
     actions: {
+      instantiate: assign({ refs: 1 }),
+      instantiateDirty: assign({ refs: 1, dirty: true }),
+      /** The freed inode: nothing of it is abstracted any more. */
+      forget: assign({
+        dirty: false,
+        xdirty: false,
+        syncDirty: false,
+        recs: false,
+        deps: false,
+        reflush: false,
+        resignal: false,
+              wouldblock: false,
+        vp: false,
+        reclaim: false,
+        inGroup: false,
+        inTree: false,
+        ownTree: false,
+        running: false,
+        refs: 0,
+      }),
       setDirty: assign({ dirty: true }),
-      addRecord: assign({ recs: true, xdirty: true }),
+      addRecord: assign({ recs: true }),
+      setXdirty: assign({ xdirty: true }),
       dropRecords: assign({ recs: false, xdirty: false }),
       linkTarget: assign({ deps: true }),
       unlinkTarget: assign({ deps: false }),
       takeRef: assign({ refs: ({ context }) => context.refs + 1 }),
       dropRef: assign({ refs: ({ context }) => context.refs - 1 }),
       attachVnode: assign({ vp: true, reclaim: false, refs: ({ context }) => context.refs + 1 }),
-      detachVnode: assign({ vp: false, reclaim: true, refs: ({ context }) => context.refs - 1 }),
+      /** The vnode's reference is returned afterwards by hammer_rel_inode(ip, 1) (HAMMER_REL / UNLOAD). */
+      detachVnode: assign({ vp: false, reclaim: true }),
       setReflush: assign({ reflush: true }),
       setResignal: assign({ reflush: true, resignal: true }),
-      setConnDown: assign({ connDown: true, reflush: true }),
-      setConnDownSignal: assign({ connDown: true, reflush: true, resignal: true }),
+      setConnDown: assign({ reflush: true }),
+      setConnDownSignal: assign({ reflush: true, resignal: true }),
       consumeReflush: assign({ reflush: false, resignal: false }),
       /**
        * hammer_flush_inode_core placing the inode (hammer_inode.c:2076-2081, 2216) and the
@@ -310,57 +347,24 @@ export function createHammerInodeMachine(maxRefs: number) {
       fallbackToSetup: assign({ reflush: true }),
       fallbackToSetupSignal: assign({ reflush: true, resignal: true }),
       groupRuns: assign({ running: true }),
-      syncInode: assign({ syncDirty: false }),
       syncWouldblock: assign({ wouldblock: true }),
-      /** The WOULDBLOCK completion: merge-back, REFLUSH rule, WOULDBLOCK cleared, stays in the group. */
-      completeWouldblock: assign({
-        reflush: ({ context }) => reflushAtDone(context),
-        dirty: ({ context }) => mergedDirty(context),
-        xdirty: ({ context }) => context.recs,
-        wouldblock: false,
+      /** Leaving the group (hammer_inode.c:2611-2612). */
+      leaveGroup: assign({ inGroup: false, inTree: false, ownTree: false, running: false }),
+      syncClean: assign({ syncDirty: false }),
+      /** hammer_inode.c:2527-2528: leftover sync bits ask for another flush. */
+      reflushLeftovers: assign({ reflush: ({ context }) => context.reflush || context.syncDirty }),
+      /** hammer_inode.c:2570-2575, after the merge: dirty without a vnode ⇒ REFLUSH; clean ⇒ no REFLUSH. */
+      reflushRule: assign({
+        reflush: ({ context }) => (context.dirty || context.xdirty ? (context.vp ? context.reflush : true) : false),
       }),
-      /** Leaving the group (hammer_inode.c:2611-2612) after the merge-back; REFLUSH not consumed (clean). */
-      leaveGroup: assign({
-        dirty: ({ context }) => mergedDirty(context),
-        xdirty: ({ context }) => context.recs,
-        syncDirty: false,
-        reflush: false,
-        inGroup: false,
-        inTree: false,
-        ownTree: false,
-        running: false,
-        connDown: ({ context }) => context.deps && context.connDown,
-      }),
+      clearWouldblock: assign({ wouldblock: false }),
       /** dorel: the state reference is released last (hammer_inode.c:2680-2681). */
-      releaseStateRef: assign({ refs: ({ context }) => context.refs - 1 }),
       takeStateRef: assign({ refs: ({ context }) => context.refs + 1 }),
-      /** REFLUSH consumed and the re-flush queued the inode again in the (new) fill group. */
-      reflushAgain: assign({
-        syncDirty: ({ context }) => mergedDirty(context) || context.recs,
-        dirty: false,
-        xdirty: false,
-        reflush: false,
-        resignal: false,
-        running: false,
-        connDown: ({ context }) => context.deps && context.connDown,
-      }),
-      /** REFLUSH consumed, the re-flush from SETUP deferred again: REFLUSH (and RESIGNAL if it was signalled) set again. */
-      reflushDeferred: assign({
-        dirty: ({ context }) => mergedDirty(context),
-        xdirty: ({ context }) => context.recs,
-        syncDirty: false,
-        reflush: true,
-        inGroup: false,
-        inTree: false,
-        ownTree: false,
-        running: false,
-        connDown: ({ context }) => context.deps && context.connDown,
-      }),
     },
   }).createMachine({
     id: 'hammerInode',
-    // hammer_get_inode: a zeroed (IDLE) inode, returned with the caller's reference (hammer_inode.c:460-583).
-    initial: 'IDLE',
+    // Not in memory until hammer_get_inode / hammer_create_inode instantiates it.
+    initial: 'ABSENT',
     context: {
       dirty: false,
       xdirty: false,
@@ -369,17 +373,33 @@ export function createHammerInodeMachine(maxRefs: number) {
       deps: false,
       reflush: false,
       resignal: false,
-      connDown: false,
-      wouldblock: false,
+          wouldblock: false,
       vp: false,
       reclaim: false,
       inGroup: false,
       inTree: false,
       ownTree: false,
       running: false,
-      refs: 1,
+      refs: 0,
     },
     states: {
+      ABSENT: {
+        description: 'not in rb_inos_root: no in-memory inode for this obj_id (never loaded, or unloaded and freed)',
+        on: {
+          GET_INODE: {
+            target: 'IDLE',
+            actions: 'instantiate',
+            description: 'hammer_get_inode misses the cache: a zeroed inode (IDLE, clean, no group) with the caller\'s reference',
+            meta: { cite: [`${F}:460-478`, `${F}:578-583`] },
+          },
+          CREATE_INODE: {
+            target: 'IDLE',
+            actions: 'instantiateDirty',
+            description: 'hammer_create_inode: a new inode, IDLE with DDIRTY|ATIME|MTIME, nlinks 0 and the caller\'s reference',
+            meta: { cite: [`${F}:776-811`, `${F}:911`, `${F}:931`] },
+          },
+        },
+      },
       IDLE: {
         description: 'HAMMER_FST_IDLE: no flush activity, no state reference, in no flush group and no flush tree',
         on: {
@@ -399,21 +419,6 @@ export function createHammerInodeMachine(maxRefs: number) {
               'hammer_flush_inode on a dirty IDLE inode: hammer_flush_inode_core refs it, places it in the fill group, snapshots MODMASK into sync_flags and inserts it into flush_tree',
             meta: { cite: [`${F}:1788-1795`, `${F}:2073-2081`, `${F}:2186-2206`, `${F}:2215-2216`] },
           },
-          FLUSH_INODE_FALLBACK: {
-            target: 'SETUP',
-            guard: and(['belowMaxRefs', 'idleFallback']),
-            actions: ['takeStateRef', 'fallbackToSetup'],
-            description:
-              'go_count == 0 and only XDIRTY: the core undoes the placement and leaves the inode SETUP with REFLUSH, keeping the reference it took',
-            meta: { cite: [`${F}:2074-2075`, `${F}:2143-2172`] },
-          },
-          FLUSH_INODE_FALLBACK_SIGNAL: {
-            target: 'SETUP',
-            guard: and(['belowMaxRefs', 'idleFallback']),
-            actions: ['takeStateRef', 'fallbackToSetupSignal'],
-            description: 'the fallback of a HAMMER_FLUSH_SIGNAL request: REFLUSH and RESIGNAL',
-            meta: { cite: [`${F}:2143-2156`] },
-          },
           SETUP_PARENT: {
             target: 'FLUSH',
             guard: and(['belowMaxRefs', 'ownsRecord']),
@@ -422,12 +427,27 @@ export function createHammerInodeMachine(maxRefs: number) {
               "the upward helper pulls the IDLE parent owning the child's record into the flush group with HAMMER_FLUSH_RECURSION (go_count = 1, no fallback)",
             meta: { cite: [`${F}:1991-1993`, `${F}:2103-2108`, `${F}:2073-2081`] },
           },
-          TEST_INODE: {
+          UNLOAD: {
+            target: 'ABSENT',
+            guard: 'unloadable',
+            actions: 'forget',
+            description:
+              'hammer_unload_inode (from hammer_rel_inode on the last reference, or a failed lookup freeing its new inode): one reference, no vnode, clean, no records, no dependencies; removed from rb_inos_root and freed',
+            meta: { cite: [`${F}:1487-1489`, `${F}:1519-1536`, `${F}:584-592`] },
+          },
+          DEFER_RESIGNAL: {
+            target: 'IDLE',
+            actions: 'setResignal',
+            description:
+              "the owner scan of hammer_flush_inode_core (the inode already tentatively FLUSH, reported once the core places it) aborts on an over-full group: RESIGNAL | REFLUSH, the directory is forced through more groups",
+            meta: { cite: [`${F}:2348-2361`] },
+          },
+          CONSUME_REFLUSH: {
             target: 'IDLE',
             guard: 'hasReflush',
             actions: 'consumeReflush',
-            description: 'hammer_test_inode consumes REFLUSH (and RESIGNAL) and re-issues hammer_flush_inode (reported as its own event)',
-            meta: { cite: [`${F}:3277-3287`] },
+            description: 'hammer_flush_inode_done, after leaving the group, consumes REFLUSH (and RESIGNAL) and re-issues hammer_flush_inode (reported by its own events)',
+            meta: { cite: [`${F}:2652-2660`] },
           },
         },
       },
@@ -473,8 +493,8 @@ export function createHammerInodeMachine(maxRefs: number) {
           FLUSH_INODE_CLEAN: {
             target: 'IDLE',
             guard: 'setupClean',
-            actions: 'dropRef',
-            description: 'hammer_flush_inode on a clean SETUP inode with an empty target_list: back to IDLE, state reference released',
+            description:
+              'hammer_flush_inode on a clean SETUP inode with an empty target_list: back to IDLE; the state reference is released right after by hammer_rel_inode(ip, 0) (HAMMER_REL)',
             meta: { cite: [`${F}:1774-1778`] },
           },
           SETUP_CONN_DOWN: {
@@ -504,6 +524,20 @@ export function createHammerInodeMachine(maxRefs: number) {
               "the owner's record scan pulls the (never IDLE) target into the owner's group with HAMMER_FLUSH_RECURSION",
             meta: { cite: [`${F}:2305-2306`, `${F}:2365-2374`, `${F}:2382-2391`] },
           },
+          DEFER_RESIGNAL: {
+            target: 'SETUP',
+            actions: 'setResignal',
+            description:
+              "the owner scan of hammer_flush_inode_core (the inode already tentatively FLUSH, reported once the core places it) aborts on an over-full group: RESIGNAL | REFLUSH, the directory is forced through more groups",
+            meta: { cite: [`${F}:2348-2361`] },
+          },
+          CONSUME_REFLUSH: {
+            target: 'SETUP',
+            guard: 'hasReflush',
+            actions: 'consumeReflush',
+            description: 'hammer_flush_inode_done, after leaving the group, consumes REFLUSH (and RESIGNAL) and re-issues hammer_flush_inode (reported by its own events)',
+            meta: { cite: [`${F}:2652-2660`] },
+          },
           TEST_INODE: {
             target: 'SETUP',
             guard: 'hasReflush',
@@ -530,6 +564,14 @@ export function createHammerInodeMachine(maxRefs: number) {
             description: "the backend's nlinks pass prunes same-group records from target_list (or [ext] record completion)",
             meta: { cite: [`${F}:2928-2934`] },
           },
+          TEST_INODE: {
+            target: 'FLUSH',
+            guard: 'hasReflush',
+            actions: 'consumeReflush',
+            description:
+              'hammer_test_inode on a flushing inode (a record of its group completed): REFLUSH consumed, the re-issued hammer_flush_inode records it again (REFLUSH / RESIGNAL)',
+            meta: { cite: [`${F}:3277-3287`, `${F}:1830-1843`] },
+          },
           REFLUSH: {
             target: 'FLUSH',
             actions: 'setReflush',
@@ -542,13 +584,6 @@ export function createHammerInodeMachine(maxRefs: number) {
             description: 'a HAMMER_FLUSH_SIGNAL request on a FLUSH inode: REFLUSH | RESIGNAL, and the fill group is queued',
             meta: { cite: [`${F}:1838-1843`] },
           },
-          DEFER_RESIGNAL: {
-            target: 'FLUSH',
-            guard: 'notRunning',
-            actions: 'setResignal',
-            description: "the owner scan aborts on an over-full group: RESIGNAL | REFLUSH on the owner, forced through more groups",
-            meta: { cite: [`${F}:2348-2361`] },
-          },
           GROUP_RUN: {
             target: 'FLUSH',
             guard: 'notRunning',
@@ -556,57 +591,57 @@ export function createHammerInodeMachine(maxRefs: number) {
             description: "[ext] the flusher starts the inode's (closed) group: running = 1",
             meta: { cite: [`${F}:2069-2070`, `${F}:1739-1741`] },
           },
-          SYNC_INODE: {
+          SYNC_CLEAN: {
             target: 'FLUSH',
-            guard: 'syncable',
-            actions: 'syncInode',
-            description: 'hammer_sync_inode writes the snapshot and consumes sync_flags',
-            meta: { cite: [`${F}:2883-3217`] },
+            guard: 'syncing',
+            actions: 'syncClean',
+            description:
+              'hammer_sync_inode (or hammer_update_inode / hammer_update_itimes, or a record release clearing XDIRTY) clears the last bit of sync_flags: the snapshot is written',
+            meta: { cite: [`${F}:1346-1349`, `${F}:1377-1380`, `${F}:1451`, `${F}:3036`, `${F}:3090-3091`, `${F}:3122`, `${F}:3141-3156`] },
           },
           SYNC_INODE_WOULDBLOCK: {
             target: 'FLUSH',
             guard: 'syncable',
             actions: 'syncWouldblock',
-            description: 'hammer_sync_inode could not finish (truncation EWOULDBLOCK, or [ext] any error): WOULDBLOCK, leftovers stay in sync_flags',
+            description: 'hammer_sync_inode could not finish (truncation EWOULDBLOCK, or [ext] the flusher on any error): WOULDBLOCK, leftovers stay in sync_flags',
             meta: { cite: [`${F}:2995-3006`] },
+          },
+          DONE_MERGE: {
+            target: 'FLUSH',
+            guard: 'completing',
+            actions: 'reflushLeftovers',
+            description:
+              'hammer_flush_inode_done: leftover sync bits set REFLUSH, then are merged back into flags (reported as MODIFY_INODE / MODIFY_XDIRTY, and SYNC_CLEAN unless a truncation is still held)',
+            meta: { cite: [`${F}:2527-2536`] },
+          },
+          DONE_REFLUSH_RULE: {
+            target: 'FLUSH',
+            guard: 'completing',
+            actions: 'reflushRule',
+            description: 'hammer_flush_inode_done: a dirty inode without a vnode gets REFLUSH; a clean one loses it ("set superfluously")',
+            meta: { cite: [`${F}:2562-2575`] },
           },
           FLUSH_INODE_DONE_WOULDBLOCK: {
             target: 'FLUSH',
             guard: 'doneWouldblock',
-            actions: 'completeWouldblock',
-            description: 'hammer_flush_inode_done with WOULDBLOCK: merge-back, WOULDBLOCK cleared, the inode stays in its group for a re-run',
-            meta: { cite: [`${F}:2527-2575`, `${F}:2595-2606`] },
+            actions: 'clearWouldblock',
+            description: 'hammer_flush_inode_done with WOULDBLOCK: cleared, the inode stays in its group for another pass, nothing released',
+            meta: { cite: [`${F}:2595-2606`] },
           },
           FLUSH_INODE_DONE: {
             target: 'IDLE',
             guard: 'doneIdle',
-            actions: ['leaveGroup', 'releaseStateRef'],
+            actions: 'leaveGroup',
             description:
-              'hammer_flush_inode_done: merge-back, leave the group; no record and no dependency left, so IDLE; no re-flush; the state reference is released',
-            meta: { cite: [`${F}:2527-2575`, `${F}:2611-2631`, `${F}:2641-2644`, `${F}:2666-2667`, `${F}:2680-2681`] },
+              'hammer_flush_inode_done: leave the group; no record and no dependency left, so IDLE; the state reference is now held by the completion and released at its end (HAMMER_REL)',
+            meta: { cite: [`${F}:2611-2631`, `${F}:2680-2681`] },
           },
           FLUSH_INODE_DONE_SETUP: {
             target: 'SETUP',
             guard: 'doneSetup',
             actions: 'leaveGroup',
-            description: 'hammer_flush_inode_done with records or dependencies left: SETUP, the state reference kept, no re-flush',
-            meta: { cite: [`${F}:2527-2575`, `${F}:2611-2612`, `${F}:2629-2635`, `${F}:2666-2667`] },
-          },
-          FLUSH_INODE_DONE_REFLUSH: {
-            target: 'FLUSH',
-            guard: 'doneReflush',
-            actions: 'reflushAgain',
-            description:
-              'hammer_flush_inode_done consumes REFLUSH and the re-flush places the inode in the fill group again (never the running one); net reference change 0',
-            meta: { cite: [`${F}:2527-2575`, `${F}:2611-2635`, `${F}:2652-2660`, `${F}:1747`, `${F}:2680-2681`] },
-          },
-          FLUSH_INODE_DONE_DEFER: {
-            target: 'SETUP',
-            guard: 'doneDefer',
-            actions: 'reflushDeferred',
-            description:
-              'hammer_flush_inode_done consumes REFLUSH but the re-flush from SETUP falls back or finds no connectivity: SETUP with REFLUSH again',
-            meta: { cite: [`${F}:2633-2634`, `${F}:2652-2660`, `${F}:1814-1827`, `${F}:2143-2172`] },
+            description: 'hammer_flush_inode_done with records or dependencies left: SETUP, keeping the state reference',
+            meta: { cite: [`${F}:2611-2612`, `${F}:2629-2635`] },
           },
         },
       },
@@ -660,7 +695,7 @@ const stateInvariants: StateInvariant[] = [
       'refs ≥ [vp ≠ NULL] + [flush_state ≠ IDLE]: SETUP and FLUSH own one extra (state) reference, the vnode one more (HINO-05)',
     cite: [`${F}:1580-1581`, `${F}:2071-2075`, `${F}:1777-1778`, `${F}:2680-2681`, `${F}:303-305`, `${F}:236-246`],
     check: (s) => {
-      const need = (s.context.vp ? 1 : 0) + (s.value !== 'IDLE' ? 1 : 0);
+      const need = (s.context.vp ? 1 : 0) + (s.value === 'SETUP' || s.value === 'FLUSH' ? 1 : 0);
       return Number(s.context.refs) >= need ? null : `refs ${s.context.refs} below ${need} (${show(s)}): a reference was lost`;
     },
   },
@@ -692,14 +727,9 @@ const stateInvariants: StateInvariant[] = [
   {
     id: 'HINOM-08',
     statement:
-      'XDIRTY in flags ⇒ rec_tree non-empty; outside FLUSH also rec_tree non-empty ⇒ XDIRTY (HINO-09: in FLUSH the bit may sit in sync_flags)',
+      'XDIRTY in flags ⇒ rec_tree non-empty (HINO-09; the converse holds only once hammer_mem_add has OR\'ed XDIRTY in after the insert, and in FLUSH the bit may sit in sync_flags)',
     cite: [`${F}:2557-2560`, `${F}:2202-2206`, `${F}:2535-2536`],
-    check: (s) => {
-      const c = s.context;
-      if (c.xdirty && !c.recs) return `XDIRTY with an empty rec_tree (${show(s)})`;
-      if (s.value !== 'FLUSH' && c.recs && !c.xdirty) return `records without XDIRTY outside FLUSH (${show(s)}): nothing flushes them`;
-      return null;
-    },
+    check: (s) => (s.context.xdirty && !s.context.recs ? `XDIRTY with an empty rec_tree (${show(s)})` : null),
   },
   {
     id: 'HINOM-09',
@@ -719,27 +749,40 @@ export const hammerInode: MachineModule<HammerInodeObject> = {
   name: 'hammerInode',
   object: 'struct hammer_inode (a HAMMER in-memory inode) as hammer_inode.c flushes it',
   description:
-    'An in-memory HAMMER inode is IDLE, SETUP (a directory-entry dependency, or a flush that fell back) or FLUSH ' +
-    '(a member of one flush group). `hammer_flush_inode` flushes a dirty IDLE inode at once: ' +
+    'An in-memory HAMMER inode is ABSENT (not instantiated), IDLE, SETUP (a directory-entry dependency, or a flush ' +
+    'that fell back) or FLUSH (a member of one flush group). `hammer_get_inode` / `hammer_create_inode` instantiate it ' +
+    'and `hammer_unload_inode` frees it at its last reference. `hammer_flush_inode` flushes a dirty IDLE inode at once: ' +
     '`hammer_flush_inode_core` takes the state reference, joins the fill group, snapshots the MODMASK bits into ' +
     '`sync_flags` and inserts the inode into the group\'s `flush_tree`; when no record could be flushed and only ' +
     'XDIRTY is set it falls back to SETUP with REFLUSH. A SETUP inode resolves its parents upward first ' +
     '(`SETUP_CONN_DOWN` when it has no connectivity) and is pulled into a group by a relative with ' +
     'HAMMER_FLUSH_RECURSION (`SETUP_PARENT`, `SETUP_CHILD`). A request on a FLUSH inode is recorded as REFLUSH ' +
-    '(RESIGNAL for a signalled one). Once its group runs, the backend syncs the snapshot (or sets WOULDBLOCK) and ' +
-    '`hammer_flush_inode_done` merges leftovers back, then either keeps the inode for a re-run (WOULDBLOCK), or ' +
-    'returns it to IDLE (releasing the state reference) or SETUP, consuming REFLUSH with an immediate re-flush. ' +
-    'The re-flush that hammer_test_inode issues is reported as its own event after TEST_INODE. Abstraction: ' +
-    'state = `flush_state`; dirty = `flags & MODMASK_NOXDIRTY`, xdirty = `flags & XDIRTY`, syncDirty = ' +
-    '`sync_flags != 0`; recs, deps = `rec_tree`, `target_list` non-empty; the control bits REFLUSH, RESIGNAL, ' +
-    'CONN_DOWN, WOULDBLOCK, RECLAIM; vp = `ip->vp != NULL`; inGroup = `flush_group != NULL`; inTree / ownTree = ' +
-    '`rb_flsnode` linked (in flush_group\'s tree); running = `flush_group->running`; refs = `ip->lock.refs` ' +
-    '(bounded at 3 for traversal). Leftover sync bits merged back at completion are abstracted as NOXDIRTY bits. ' +
-    'FLUSHW, the unload (refs reaching 0 in IDLE) and the group\'s open/closed status are not abstracted.',
+    '(RESIGNAL for a signalled one). Once its group runs, the backend writes the snapshot (SYNC_CLEAN when ' +
+    '`sync_flags` drains) or sets WOULDBLOCK; `hammer_flush_inode_done` merges leftovers back (DONE_MERGE, with ' +
+    'MODIFY_INODE / MODIFY_XDIRTY for what came back), applies the REFLUSH rule, and either keeps the inode for a ' +
+    're-run (WOULDBLOCK) or leaves the group for IDLE or SETUP, consumes REFLUSH with an immediate re-flush (its own ' +
+    'events) and finally returns the state reference (HAMMER_REL): the inode lock, the wakeup and the re-flush\'s ' +
+    'group allocation are steps in between, so each is its own event. Abstraction: state = `flush_state` (ABSENT ' +
+    'when not in rb_inos_root and unreferenced); dirty = `flags & MODMASK_NOXDIRTY`, xdirty = `flags & XDIRTY`, ' +
+    'syncDirty = `sync_flags != 0`; recs, deps = `rec_tree`, `target_list` non-empty; the control bits REFLUSH, ' +
+    'RESIGNAL, WOULDBLOCK, RECLAIM; vp = `ip->vp != NULL`; inGroup = `flush_group != NULL`; inTree / ownTree = ' +
+    '`rb_flsnode` linked (in flush_group\'s tree); running = `flush_group->running`; refs = `ip->lock.refs` (bounded ' +
+    'at 3 for traversal). CONN_DOWN is not abstracted: nothing reads it (A-7). Transitions the seed cannot take are ' +
+    'left out, so conformance reports them if a change makes them happen: the go_count == 0 fallback from IDLE ' +
+    '(every frontend path adding a directory record also sets MTIME on the directory, IDLE GENERAL/DATA records ' +
+    'always join the group, and an owner that keeps records leaves FLUSH as SETUP), hammer_test_inode on an IDLE ' +
+    'inode (REFLUSH is set only on FLUSH inodes or on SETUP inodes with a dependency, and consumed when the last ' +
+    'dependency goes), the over-full abort on a FLUSH owner (the core is never entered on FLUSH, hammer_inode.c:2073), ' +
+    'and DDIRTY refilling a drained `sync_flags` (SYNC_DIRTY: a never-written inode keeps DDIRTY until its first ' +
+    'write, a WOULDBLOCK re-dirty keeps TRUNCATED).',
   machine: createHammerInodeMachine(3),
   conformanceMachine: createHammerInodeMachine(2 ** 30),
   events: [
+    { type: 'GET_INODE' },
+    { type: 'CREATE_INODE' },
+    { type: 'UNLOAD' },
     { type: 'MODIFY_INODE' },
+    { type: 'MODIFY_XDIRTY' },
     { type: 'RECORD_ADD' },
     { type: 'RECORD_GONE' },
     { type: 'TARGET_LINK' },
@@ -762,35 +805,37 @@ export const hammerInode: MachineModule<HammerInodeObject> = {
     { type: 'RESIGNAL' },
     { type: 'TEST_INODE' },
     { type: 'GROUP_RUN' },
-    { type: 'SYNC_INODE' },
+    { type: 'SYNC_CLEAN' },
     { type: 'SYNC_INODE_WOULDBLOCK' },
+    { type: 'DONE_MERGE' },
+    { type: 'DONE_REFLUSH_RULE' },
     { type: 'FLUSH_INODE_DONE' },
     { type: 'FLUSH_INODE_DONE_SETUP' },
-    { type: 'FLUSH_INODE_DONE_REFLUSH' },
-    { type: 'FLUSH_INODE_DONE_DEFER' },
     { type: 'FLUSH_INODE_DONE_WOULDBLOCK' },
+    { type: 'CONSUME_REFLUSH' },
   ],
   stateInvariants,
   abstract(ip: HammerInodeObject): AbstractState {
     const f = ip.flags;
     const g = ip.flush_group;
+    // A structure no one references and rb_inos_root does not hold: no in-memory inode.
+    if (!ip.g_loaded && ip.lock.refs === 0) return { value: 'ABSENT', context: { ...ABSENT_CONTEXT } };
     return {
       value: HAMMER_FST_NAMES[ip.flush_state] ?? `flush_state ${ip.flush_state}`,
       context: {
         dirty: (f & HAMMER_INODE_MODMASK_NOXDIRTY) !== 0,
         xdirty: (f & HAMMER_INODE_XDIRTY) !== 0,
         syncDirty: ip.sync_flags !== 0,
-        recs: ip.rec_tree.size > 0,
+        recs: ip.rec_tree.length > 0,
         deps: ip.target_list.length > 0,
         reflush: (f & HAMMER_INODE_REFLUSH) !== 0,
         resignal: (f & HAMMER_INODE_RESIGNAL) !== 0,
-        connDown: (f & HAMMER_INODE_CONN_DOWN) !== 0,
         wouldblock: (f & HAMMER_INODE_WOULDBLOCK) !== 0,
         vp: ip.vp !== null,
         reclaim: (f & HAMMER_INODE_RECLAIM) !== 0,
         inGroup: g !== null,
         inTree: ip.rb_flsnode !== null,
-        ownTree: g !== null && ip.rb_flsnode === g && g.flush_tree.has(ip),
+        ownTree: g !== null && ip.rb_flsnode === g && g.flush_tree.includes(ip),
         running: g !== null && g.running !== 0,
         refs: ip.lock.refs,
       },

@@ -33,7 +33,7 @@ export interface HammerRecordObject {
   type: number;
   flags: number;
   /** The owner (record->ip); only its flush_group is read. */
-  ip: { flush_group: HammerFlushGroupObject | null };
+  ip: { flush_group: HammerFlushGroupObject | null } | null;
   target_ip: object | null;
 }
 
@@ -65,7 +65,9 @@ export type HammerRecordEvent =
   | { type: 'RECORD_CONVERTED' }
   | { type: 'RECORD_COMMITTED' }
   | { type: 'TARGET_PRUNE' }
+  | { type: 'FLUSH_RECORD_GROUP_DONE' }
   | { type: 'FLUSH_RECORD_DONE' }
+  | { type: 'RECORD_UNINTERLOCK' }
   | { type: 'REL_MEM_RECORD' };
 
 const F = 'hammer_inode.c';
@@ -97,7 +99,10 @@ export function createHammerRecordMachine() {
     guards: {
       canDeleteFe: ({ context }) => !context.interlockBe && !context.deletedFe && context.type !== HAMMER_MEM_RECORD_DEL,
       /** The owner scan skips records deleted or committed (hammer_inode.c:2264-2273). */
-      live: ({ context }) => !context.deletedFe && !context.deletedBe && !context.committed,
+      /** Placeable by the owner's scan: live, and not still finishing a previous flush (INTERLOCK_BE: its owner is FLUSH in the running group, so no scan reaches it). */
+      live: ({ context }) => !context.interlockBe && !context.deletedFe && !context.deletedBe && !context.committed,
+      /** Placeable by the target's upward helper: not still finishing a previous flush (no deletion check, A-15). */
+      notInterlocked: ({ context }) => !context.interlockBe,
       /** The backend syncs a record of its owner's group only; a mismatch is skipped (hammer_inode.c:2704-2711). */
       canInterlock: ({ context }) => context.ownerGroup && !context.interlockBe,
       /** DATA/GENERAL of a DELETING owner, or a frontend-deleted non-ADD: disposed of without I/O. */
@@ -112,9 +117,12 @@ export function createHammerRecordMachine() {
       committable: ({ context }) => context.interlockBe && !context.deletedFe && !context.deletedBe && !context.committed,
       prunable: ({ context }) => context.target && !context.deletedFe,
       /** [ext] hammer_flush_record_done: dead or untargeted records go IDLE. */
-      doneIdle: ({ context }) => context.interlockBe && (context.deletedBe || context.committed || !context.target),
-      doneSetup: ({ context }) => context.interlockBe && !context.deletedBe && !context.committed && context.target,
-      releasable: ({ context }) => context.deletedFe || context.deletedBe || context.committed,
+      hasTarget: ({ context }) => context.target,
+      groupDone: ({ context }) => context.interlockBe && context.inGroup,
+      doneIdle: ({ context }) => context.interlockBe && !context.inGroup && !context.target,
+      doneSetup: ({ context }) => context.interlockBe && !context.inGroup && !context.deletedBe && !context.committed && context.target,
+      interlocked: ({ context }) => context.interlockBe,
+      releasable: ({ context }) => !context.interlockBe && (context.deletedFe || context.deletedBe || context.committed),
     },
     actions: {
       typeGeneral: assign({ type: HAMMER_MEM_RECORD_GENERAL }),
@@ -134,13 +142,10 @@ export function createHammerRecordMachine() {
         deletedBe: ({ context }) => context.deletedBe || context.type === HAMMER_MEM_RECORD_DEL,
       }),
       unlinkTarget: assign({ target: false }),
-      /** [ext] hammer_flush_record_done: --refs, group NULL, INTERLOCK_BE cleared, a dead record's target unlinked. */
-      recordDone: assign({
-        inGroup: false,
-        ownerGroup: false,
-        interlockBe: false,
-        target: ({ context }) => context.target && !context.deletedBe && !context.committed,
-      }),
+      /** [ext] hammer_flush_record_done: --flg->refs, record->flush_group = NULL. */
+      leaveGroup: assign({ inGroup: false, ownerGroup: false }),
+      /** [ext] hammer_flush_record_done ends: INTERLOCK_BE cleared (after the tests, which may sleep). */
+      uninterlock: assign({ interlockBe: false }),
     },
   }).createMachine({
     id: 'hammerRecord',
@@ -190,6 +195,13 @@ export function createHammerRecordMachine() {
         description: 'HAMMER_FST_IDLE in rec_tree: no target, no flush group',
         on: {
           DELETE_FE: { target: 'IDLE', ...deleteFe },
+          RECORD_UNINTERLOCK: {
+            target: 'IDLE',
+            guard: 'interlocked',
+            actions: 'uninterlock',
+            description: '[ext] hammer_flush_record_done clears INTERLOCK_BE once the record is IDLE/SETUP again (waiters woken, the FLUSH reference released next)',
+            meta: { cite: [`${F}:2859`, `${F}:2714-2715`] },
+          },
           SETUP_CHILD: {
             target: 'FLUSH',
             guard: 'live',
@@ -204,6 +216,13 @@ export function createHammerRecordMachine() {
         description: 'HAMMER_FST_SETUP: a directory-entry record linked into a (non-IDLE) target inode\'s target_list',
         on: {
           DELETE_FE: { target: 'SETUP', ...deleteFe },
+          RECORD_UNINTERLOCK: {
+            target: 'SETUP',
+            guard: 'interlocked',
+            actions: 'uninterlock',
+            description: '[ext] hammer_flush_record_done clears INTERLOCK_BE once the record is IDLE/SETUP again (waiters woken, the FLUSH reference released next)',
+            meta: { cite: [`${F}:2859`, `${F}:2714-2715`] },
+          },
           SETUP_CHILD: {
             target: 'FLUSH',
             guard: 'live',
@@ -213,6 +232,7 @@ export function createHammerRecordMachine() {
           },
           SETUP_PARENT: {
             target: 'FLUSH',
+            guard: 'notInterlocked',
             actions: 'placeInOwnerGroup',
             description: "the target's upward helper places the record in flg once its parent is FLUSH in flg (no deletion check, A-15)",
             meta: { cite: [`${F}:2025-2034`] },
@@ -254,24 +274,30 @@ export function createHammerRecordMachine() {
           },
           TARGET_PRUNE: {
             target: 'FLUSH',
-            guard: 'prunable',
+            guard: 'hasTarget',
             actions: 'unlinkTarget',
-            description: "the target's backend nlinks pass unlinks a same-group, not frontend-deleted record from target_list",
-            meta: { cite: [`${F}:2928-2934`] },
+            description:
+              "the record leaves its target's target_list: the target's backend nlinks pass (same group, not frontend-deleted), or [ext] hammer_flush_record_done for a deleted or committed record",
+            meta: { cite: [`${F}:2928-2934`, `${F}:2859`] },
+          },
+          FLUSH_RECORD_GROUP_DONE: {
+            target: 'FLUSH',
+            guard: 'groupDone',
+            actions: 'leaveGroup',
+            description: '[ext] hammer_flush_record_done starts: --flg->refs, record->flush_group = NULL (the record is still FLUSH and interlocked)',
+            meta: { cite: [`${F}:2859`] },
           },
           FLUSH_RECORD_DONE: [
             {
               target: 'IDLE',
               guard: 'doneIdle',
-              actions: 'recordDone',
-              description: '[ext] hammer_flush_record_done: deleted, committed or untargeted records go IDLE (target unlinked and tested)',
+              description: '[ext] hammer_flush_record_done: deleted, committed or untargeted records go IDLE (a dead record\'s target unlinked and tested first)',
               meta: { cite: [`${F}:2859`] },
             },
             {
               target: 'SETUP',
               guard: 'doneSetup',
-              actions: 'recordDone',
-              description: '[ext] hammer_flush_record_done: a live record still linked to its target goes back to SETUP',
+              description: '[ext] hammer_flush_record_done: a live record still linked to its target goes back to SETUP (owner and target tested next)',
               meta: { cite: [`${F}:2859`] },
             },
           ],
@@ -299,10 +325,11 @@ const stateInvariants: StateInvariant[] = [
   {
     id: 'HRECM-01',
     states: ['FLUSH'],
-    statement: "FLUSH ⇒ flush_group ≠ NULL ∧ flush_group == record->ip->flush_group: a FLUSH record belongs to its owner's group (HREC-01, without the vestigial directory exception A-6)",
-    cite: [`${F}:2279-2292`, `${F}:2369-2371`, `${F}:2386-2388`, `${F}:2025-2033`, `${F}:2704-2711`],
+    statement:
+      "FLUSH ⇒ flush_group ≠ NULL ∧ flush_group == record->ip->flush_group: a FLUSH record belongs to its owner's group (HREC-01, without the vestigial directory exception A-6), except during its completion, which has already left the group while the record is still FLUSH and interlocked",
+    cite: [`${F}:2279-2292`, `${F}:2369-2371`, `${F}:2386-2388`, `${F}:2025-2033`, `${F}:2704-2711`, `${F}:2859`],
     check: (s) =>
-      s.value !== 'FLUSH' || (s.context.inGroup && s.context.ownerGroup)
+      s.value !== 'FLUSH' || (s.context.inGroup && s.context.ownerGroup) || (!s.context.inGroup && s.context.interlockBe)
         ? null
         : `FLUSH record outside its owner's group (${show(s)}): the backend skips it and the group's refs never drain`,
   },
@@ -317,9 +344,13 @@ const stateInvariants: StateInvariant[] = [
   },
   {
     id: 'HRECM-03',
-    statement: 'INTERLOCK_BE ⇒ FLUSH: the backend interlock exists only inside the sync of a flushing record (HREC-07)',
-    cite: [`${F}:2721-2722`, `${F}:1092-1096`],
-    check: (s) => (!s.context.interlockBe || s.value === 'FLUSH' ? null : `INTERLOCK_BE on a ${s.value} record (${show(s)})`),
+    statement:
+      'INTERLOCK_BE ⇒ FLUSH, or IDLE/SETUP out of any group: the backend interlock exists only inside the sync of a flushing record and its completion (HREC-07), never on a destroyed one',
+    cite: [`${F}:2721-2722`, `${F}:1092-1096`, `${F}:2859`],
+    check: (s) =>
+      !s.context.interlockBe || s.value === 'FLUSH' || ((s.value === 'IDLE' || s.value === 'SETUP') && !s.context.inGroup)
+        ? null
+        : `INTERLOCK_BE on a ${s.value} record (${show(s)})`,
   },
   {
     id: 'HRECM-04',
@@ -395,7 +426,9 @@ export const hammerRecord: MachineModule<HammerRecordObject> = {
     { type: 'RECORD_CONVERTED' },
     { type: 'RECORD_COMMITTED' },
     { type: 'TARGET_PRUNE' },
+    { type: 'FLUSH_RECORD_GROUP_DONE' },
     { type: 'FLUSH_RECORD_DONE' },
+    { type: 'RECORD_UNINTERLOCK' },
     { type: 'REL_MEM_RECORD' },
   ],
   stateInvariants,
@@ -403,10 +436,15 @@ export const hammerRecord: MachineModule<HammerRecordObject> = {
     const f = rec.flags;
     const dead = (f & (HAMMER_RECF_DELETED_FE | HAMMER_RECF_DELETED_BE | HAMMER_RECF_COMMITTED)) !== 0;
     const off = rec.flush_state === HAMMER_FST_IDLE && (f & HAMMER_RECF_ONRBTREE) === 0;
+    if (off && !dead) {
+      // NEW: in the pool or allocated but not yet inserted; nothing of it is abstracted yet.
+      return {
+        value: 'NEW',
+        context: { type: HAMMER_MEM_RECORD_GENERAL, deletedFe: false, deletedBe: false, committed: false, interlockBe: false, target: false, inGroup: false, ownerGroup: false },
+      };
+    }
     const value = off
-      ? dead
-        ? 'DEAD'
-        : 'NEW'
+      ? 'DEAD'
       : rec.flush_state === HAMMER_FST_SETUP
         ? 'SETUP'
         : rec.flush_state === HAMMER_FST_FLUSH
@@ -424,7 +462,7 @@ export const hammerRecord: MachineModule<HammerRecordObject> = {
         interlockBe: (f & HAMMER_RECF_INTERLOCK_BE) !== 0,
         target: rec.target_ip !== null,
         inGroup: rec.flush_group !== null,
-        ownerGroup: rec.flush_group !== null && rec.flush_group === rec.ip.flush_group,
+        ownerGroup: rec.flush_group !== null && rec.ip !== null && rec.flush_group === rec.ip.flush_group,
       },
     };
   },

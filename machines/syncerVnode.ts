@@ -122,6 +122,12 @@ export function createSyncerVnodeMachine(maxDirtying: number) {
             meta: { cite: ['vfs_sync.c:208-218'] },
           },
           ...flagEvents(false),
+          CLR_ISDIRTY: {
+            target: 'off',
+            actions: 'clrIsdirty',
+            description: 'vclrisdirty on a vnode off the worklist: the atomic clear is unconditional (hammer_vop_reclaim calls it on every reclaim, hammer_inode.c:245), there is nothing to remove',
+            meta: { cite: ['vfs_sync.c:260-262', 'hammer_inode.c:245'] },
+          },
         },
       },
       on: {

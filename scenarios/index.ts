@@ -9,9 +9,14 @@ import { uvnMutantScenarios } from './uvn-mutant-scenarios.ts';
 import { uvnCoverageScenarios } from './uvn-coverage-scenarios.ts';
 import { syncerScenarios } from './syncer.ts';
 import { syncerHazardScenarios } from './syncer-hazards.ts';
+import { hammerScenarios } from './hammer.ts';
+import { hammerWorkloadsA } from './hammer-workloads-a.ts';
+import { hammerWorkloadsB } from './hammer-workloads-b.ts';
+import { hammerHazardScenarios } from './hammer-hazards.ts';
+import { hammerCoverageScenarios } from './hammer-coverage.ts';
 import type { Scenario } from './types.ts';
 
-export const scenarioRegistry: Scenario[] = [bioTrackScenario, ...bufcacheScenarios, ...mutantScenariosA, ...mutantScenariosB, ...hazardScenarios, ...uvnScenarios, ...uvnHazardScenarios, ...uvnMutantScenarios, ...uvnCoverageScenarios, ...syncerScenarios, ...syncerHazardScenarios];
+export const scenarioRegistry: Scenario[] = [bioTrackScenario, ...bufcacheScenarios, ...mutantScenariosA, ...mutantScenariosB, ...hazardScenarios, ...uvnScenarios, ...uvnHazardScenarios, ...uvnMutantScenarios, ...uvnCoverageScenarios, ...syncerScenarios, ...syncerHazardScenarios, ...hammerScenarios, ...hammerWorkloadsA, ...hammerWorkloadsB, ...hammerCoverageScenarios, ...hammerHazardScenarios];
 
 /** The scenarios the unmodified model must pass (`check`, the default-scenario tests, bench): all but hazard reproductions. */
 export const builtinScenarios: Scenario[] = scenarioRegistry.filter((s) => !s.hazard);

@@ -158,5 +158,11 @@ describe('commands', () => {
     expect(j.coverage.bioTrack).toEqual({ states: [3, 3], transitions: [10, 10] });
     expect(j.coverage.bio.states[0]).toBe(j.coverage.bio.states[1]);
     expect(j.coverage.bio.transitions[0]).toBe(j.coverage.bio.transitions[1]);
+    // The HAMMER machines (issue 5) are covered completely by the built-in scenarios.
+    for (const m of ['hammerInode', 'hammerRecord', 'flushGroup', 'syncerVnode']) {
+      expect(j.coverage[m].states[0], m).toBe(j.coverage[m].states[1]);
+      expect(j.coverage[m].transitions[0], m).toBe(j.coverage[m].transitions[1]);
+    }
+    expect(j.uncovered).toEqual({});
   });
 });

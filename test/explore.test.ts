@@ -169,7 +169,7 @@ describe('every scenario, every strategy', () => {
     const results = [];
     for (const s of builtinScenarios) results.push(await runDefault(s.name));
     const cov = unionCoverage(results);
-    for (const m of ['bioTrack', 'bio', 'buf', 'page', 'uvn', 'uvmPage']) {
+    for (const m of ['bioTrack', 'bio', 'buf', 'page', 'uvn', 'uvmPage', 'syncerVnode', 'hammerInode', 'hammerRecord', 'flushGroup']) {
       expect(cov[m].states[0], m).toBe(cov[m].states[1]);
       expect(cov[m].transitions[0], m).toBe(cov[m].transitions[1]);
     }
@@ -182,6 +182,12 @@ describe('bounds', () => {
     expect(r.complete).toBe(false);
     expect(r.stopped).toBe('step-bound');
     expect(r.violation).toBeNull();
+  });
+
+  it('fc explores hammer-flush (HAMMER, issue 5) with its default schedule and fault choices, finding nothing', async () => {
+    const r = await run('hammer-flush', {}, { strategy: 'fc', seed: 11, maxExecutions: 300, maxSteps: 400 });
+    expect(r.violation).toBeNull();
+    expect(r.executions).toBe(300);
   });
 
   it('fc and random find and shrink a real bug', async () => {

@@ -12,7 +12,7 @@ import { BIO_DONE, BIO_SYNC, BIO_WANT, BUF_CMD_WRITE } from '../impl/kernel/sys.
 import { track_waiter } from '../scenarios/bio-track.ts';
 import { buildSim } from '../explorer/setup.ts';
 import { getScenario } from '../scenarios/index.ts';
-import { craftedIds, bufCraftedIds, uvnCraftedIds, syncCraftedIds } from './fixtures/crafted.ts';
+import { craftedIds, bufCraftedIds, uvnCraftedIds, syncCraftedIds, hammerCraftedIds } from './fixtures/crafted.ts';
 
 function prepared(id: string, sim: Sim) {
   const inv = invariantRegistry.find((i) => i.id === id)!;
@@ -159,7 +159,7 @@ describe('catalog', () => {
 
   it('each invariant is shown to fire by a mutant or by a crafted state above', async () => {
     const byMutant = new Set((await loadMutants()).flatMap((m) => m.meta.killedBy));
-    const crafted = new Set(['TRK-01', 'TRK-02', 'TRK-04', 'TRK-05', 'IO-02', 'IO-04', 'IO-13', 'TRK-03', 'SIM-01', ...craftedIds, ...bufCraftedIds, ...uvnCraftedIds, ...syncCraftedIds]);
+    const crafted = new Set(['TRK-01', 'TRK-02', 'TRK-04', 'TRK-05', 'IO-02', 'IO-04', 'IO-13', 'TRK-03', 'SIM-01', ...craftedIds, ...bufCraftedIds, ...uvnCraftedIds, ...syncCraftedIds, ...hammerCraftedIds]);
     for (const i of invariantRegistry) expect(byMutant.has(i.id) || crafted.has(i.id), i.id).toBe(true);
   });
 });

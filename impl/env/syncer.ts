@@ -50,9 +50,11 @@ import {
   VMSC_NOWAIT,
   VNON,
   VONWORKLST,
+  VOPS_HAMMER,
   VOPS_INODE,
   VOPS_REG,
   VOPS_SYNC,
+  VRECLAIMED,
   vs,
   type Chan,
   type Mount,
@@ -61,6 +63,8 @@ import {
 } from '../kernel/vfs_sync_state.ts';
 import { sync_fsync, sync_inactive, sync_reclaim, vsyncscan, vn_syncer_remove, sysctl_kern_syncdelay } from '../kernel/vfs_sync.ts';
 import { hammer_vop_fsync_hook } from './syncer_vops.ts';
+import { hammer_vop_fsync, hammer_vfs_sync } from './hammer_vfs.ts';
+import { hammer_vop_inactive, hammer_vop_reclaim } from '../kernel/hammer_inode.ts';
 
 export const VT_VFS = 17;
 export const ENOENT = 2;
@@ -232,7 +236,8 @@ export function hashdestroy(ctx: SyncerCtx): void {
  * lwkt_gettoken(&ctx->sc_token) as LWKT behaves for a token the caller already holds: recursion
  * is an increment that cannot block, so — unlike a contended acquisition, during which LWKT
  * releases every token the thread holds — it is not a point where other threads may take them.
- * vn_syncer_add relies on it (vfs_sync.c:192-193). A first acquisition is the lwkt_gettoken step.
+ * vn_syncer_add relies on it (vfs_sync.c:192-193). A first acquisition is a try step, and the
+ * blocking lwkt_gettoken step only when the token is held elsewhere.
  */
 export function* sc_gettoken(tok: LwktToken): Kernel<void> {
   const h = curthread().tokens.find((x) => x.tok === tok);
@@ -240,6 +245,9 @@ export function* sc_gettoken(tok: LwktToken): Kernel<void> {
     h.count++;
     return;
   }
+  // An uncontended acquisition does not block either, so the caller keeps its other tokens (a
+  // HAMMER frontend's fs_token across vsetisdirty): try first, sleep only when contended.
+  if (yield* lwkt_trytoken(tok)) return;
   yield* lwkt_gettoken(tok);
 }
 
@@ -429,9 +437,13 @@ export function* vx_put(vp: Vnode): Kernel<void> {
 export function* vhold(_vp: Vnode): Kernel<void> {}
 export function* vdrop(_vp: Vnode): Kernel<void> {}
 
-/** VOP_INACTIVE(vp): the syncer vnode's is sync_inactive; the other vnodes keep their identity. */
+/**
+ * VOP_INACTIVE(vp): the syncer vnode's is sync_inactive; a HAMMER vnode's hammer_vop_inactive
+ * (which may vrecycle it); the other vnodes keep their identity.
+ */
 export function* VOP_INACTIVE(vp: Vnode): Kernel<number> {
   if (vp.v_ops === VOPS_SYNC) return yield* sync_inactive(vp);
+  if (vp.v_ops === VOPS_HAMMER) return yield* hammer_vop_inactive(vp);
   return 0;
 }
 
@@ -445,6 +457,14 @@ export function* vgone_vxlocked(vp: Vnode): Kernel<void> {
   if (vp.g_reclaimed) return;
   if (vp.v_ops === VOPS_SYNC) {
     yield* sync_reclaim(vp);
+  } else if (vp.v_ops === VOPS_HAMMER) {
+    // A HAMMER vnode: VRECLAIMED from the start (hammer_inode_dirty tests it, hammer_inode.c:268),
+    // VOP_RECLAIM = hammer_vop_reclaim (which vclrisdirty's it), then what is left on the wheel goes.
+    vp.v_flag |= VRECLAIMED;
+    yield* hammer_vop_reclaim(vp);
+    yield* lwkt_gettoken(vp.v_token);
+    if (vp.v_flag & VONWORKLST) yield* vn_syncer_remove(vp, 1);
+    yield* lwkt_reltoken(vp.v_token);
   } else {
     yield* lwkt_gettoken(vp.v_token);
     if (vp.v_flag & VONWORKLST) yield* vn_syncer_remove(vp, 1);
@@ -458,6 +478,7 @@ export function* VOP_FSYNC(vp: Vnode, waitfor: number, _flags: number): Kernel<n
   if (vp.v_ops === VOPS_SYNC) return yield* sync_fsync(vp, waitfor);
   if (vp.v_ops === VOPS_REG) return yield* vfsync(vp, waitfor);
   if (vp.v_ops === VOPS_INODE) return yield* hammer_vop_fsync_hook(vp, waitfor);
+  if (vp.v_ops === VOPS_HAMMER) return yield* hammer_vop_fsync(vp, waitfor);
   return 0;
 }
 
@@ -502,6 +523,7 @@ export function* vfsync(vp: Vnode, waitfor: number): Kernel<number> {
  */
 export function* VFS_SYNC(mp: Mount, waitfor: number): Kernel<number> {
   if (mp.mnt_vfs_sync === 0) return 0;
+  if (mp.mnt_vfs_sync === 2) return yield* hammer_vfs_sync(mp, waitfor);
   return yield* vsyncscan(mp, VMSC_GETVP | (waitfor & MNT_NOWAIT ? VMSC_NOWAIT : 0), vfs_sync_scan2, null);
 }
 

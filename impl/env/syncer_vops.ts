@@ -1,9 +1,16 @@
 'use kernel';
 /**
- * ENVIRONMENT (not seed code) — the HAMMER hooks of the syncer, and a STAND-IN filesystem behind
- * them until HAMMER (issue 5, hammer_inode.c) is modelled.
+ * ENVIRONMENT (not seed code) — the HAMMER hooks of the syncer, and a small STAND-IN filesystem
+ * the syncer's own scenarios use behind them.
  *
- * The two hooks are what HAMMER's code calls; issue 5 replaces their bodies:
+ * A real HAMMER vnode (v_ops VOPS_HAMMER, set up by
+ * impl/env/hammer_vfs.ts) takes the real path through both hooks (hammer_inode_dirty,
+ * hammer_vop_fsync) — and VOP_FSYNC / VOP_INACTIVE / VOP_RECLAIM dispatch it directly in
+ * impl/env/syncer.ts — while the syncer scenarios' VOPS_INODE vnodes keep the STAND-IN below:
+ * switching them to real HAMMER inodes would need a whole HAMMER mount (flusher daemon, pools)
+ * under every syncer scenario, changing what they explore and their state counts.
+ *
+ * The two hooks are what HAMMER's code calls:
  * - `hammer_inode_dirty_hook(vp)`: hammer_modify_inode → hammer_inode_dirty marks the vnode's
  *   inode dirty for the syncer: vsetisdirty(vp) (and vsetobjdirty for a dirty VM object);
  * - `hammer_vop_fsync_hook(vp, waitfor)`: VOP_FSYNC of a HAMMER vnode (hammer_vop_fsync) writes
@@ -26,6 +33,10 @@ import type { World } from '../sim/world.ts';
 import { vsetisdirty, vsetobjdirty, vclrisdirty, vclrobjdirty } from '../kernel/vfs_sync.ts';
 import { VISDIRTY, VOBJDIRTY } from '../kernel/vfs_sync_state.ts';
 import { vget, vput, vfsync } from './syncer.ts';
+import { VOPS_HAMMER } from '../kernel/vfs_sync_state.ts';
+import type { HammerInode } from '../kernel/hammer_inode_state.ts';
+import { hammer_inode_dirty } from '../kernel/hammer_inode.ts';
+import { hammer_vop_fsync } from './hammer_vfs.ts';
 
 /** The stand-in inode (vp->v_data). */
 export interface StandinInode {
@@ -67,6 +78,12 @@ const standin_flush = prim({
  * times are updated.
  */
 export function* hammer_inode_dirty_hook(vp: Vnode, obj: number): Kernel<void> {
+  if (vp.v_ops === VOPS_HAMMER) {
+    // The real path: hammer_inode_dirty (hammer_inode.c:261-271).
+    if (obj) yield* vsetobjdirty(vp);
+    if (vp.v_data !== null) yield* hammer_inode_dirty(vp.v_data as HammerInode);
+    return;
+  }
   if (obj) yield* vsetobjdirty(vp);
   yield* vsetisdirty(vp);
 }
@@ -76,6 +93,7 @@ export function* hammer_inode_dirty_hook(vp: Vnode, obj: number): Kernel<void> {
  * flush what is modified, then clear the syncer flags. The vnode is locked (vget).
  */
 export function* hammer_vop_fsync_hook(vp: Vnode, waitfor: number): Kernel<number> {
+  if (vp.v_ops === VOPS_HAMMER) return yield* hammer_vop_fsync(vp, waitfor);
   const ip = vp.v_data as StandinInode | null;
   // hammer_vop_fsync writes the file's dirty buffers first (vfsync), then flushes the inode.
   yield* vfsync(vp, waitfor);

@@ -52,6 +52,10 @@ export const VOPS_DEFAULT = 0; // a vnode of no modelled filesystem (the buffer-
 export const VOPS_SYNC = 1; // sync_vnode_vops (vfs_sync.c:589-596)
 export const VOPS_REG = 2; // a buffer-cache filesystem: VOP_FSYNC = vfsync of the dirty buffers
 export const VOPS_INODE = 3; // a HAMMER-style filesystem: VOP_FSYNC flushes the inode (stand-in)
+export const VOPS_HAMMER = 4; // HAMMER (hammer_inode.c, impl/env/hammer_vfs.ts): hammer_vop_fsync/inactive/reclaim
+
+/** v_flag VRECLAIMED (sys/vnode.h): set when reclamation of a HAMMER vnode starts (hammer_inode.c:268). */
+export const VRECLAIMED = 0x00000008;
 
 /** A wait channel that is only an address (&ctx->sc_flags, &dummy). */
 export interface Chan {
@@ -95,7 +99,10 @@ export interface Mount {
   mnt_kern_flag: number;
   /** The mount's vnodes (mnt_nvnodelist), for the unmount's vflush. */
   mnt_nvnodelist: Vnode[];
-  /** The VFS's sync operation (VFS_SYNC): 0 = none, 1 = a vsyncscan over the wheel (HAMMER-style). */
+  /**
+   * The VFS's sync operation (VFS_SYNC): 0 = none, 1 = a vsyncscan over the wheel (HAMMER-style),
+   * 2 = HAMMER's (impl/env/hammer_vfs.ts: the vsyncscan, then hammer_flusher_async(hmp, NULL)).
+   */
   mnt_vfs_sync: number;
   /** The struct syncer_ctx kmalloc will return for this mount (preallocated and registered at set-up). */
   g_ctx: SyncerCtx;
