@@ -43,9 +43,11 @@
  * structure; "allocating" an inode zeroes its in-memory fields (inode_zero) and "freeing" it drops
  * the last reference and g_loaded. Ghost bookkeeping (not kernel state): ip.g_holders counts
  * caller / temporary references (+1 at :452, :478, :736, :911, :3279; -1 where they are returned:
- * hammer_done_inode below), ip.g_instantiating marks an in-progress instantiation; notes tell the
- * transition invariants what happened (invariants/hammer*.ts); lifecycle events feed the
- * hammerInode / hammerRecord / flushGroup machines.
+ * hammer_done_inode below), ip.g_instantiating marks an in-progress instantiation, ip.g_epoch
+ * counts frontend modifications (HINO-26's fsync check); notes tell the transition invariants what
+ * happened (invariants/hammer*.ts); lifecycle events feed the hammerInode / hammerRecord /
+ * flushGroup machines — sync_flags is changed through sync_flags_and / sync_flags_or, which report
+ * when the backend's snapshot drains or refills, since the machine abstracts it as "non-empty".
  */
 import { match, P } from 'ts-pattern';
 import type { Kernel } from '../sim/prim.ts';
