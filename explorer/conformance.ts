@@ -6,7 +6,7 @@
  * abstraction of the object (they agree after every checked step), so it is not stored.
  */
 import { getInitialSnapshot } from 'xstate';
-import { bio, bioTrack, buf, page, uvn, uvmPage, traverse, MachineStepper, snapshotToAbstract, stateKey, statesOf, transitionsOf, type AbstractState, type MachineModule } from '../machines/index.ts';
+import { bio, bioTrack, buf, page, uvn, uvmPage, hammerInode, hammerRecord, flushGroup, traverse, MachineStepper, snapshotToAbstract, stateKey, statesOf, transitionsOf, type AbstractState, type MachineModule } from '../machines/index.ts';
 import type { Sim } from '../impl/sim/kernel.ts';
 import type { Bio, BioTrack, Buf } from '../impl/env/bio.ts';
 import type { VmPage } from '../impl/env/vm.ts';
@@ -15,7 +15,6 @@ import { B_DELWRI, B_HASHED, B_HEAVY, B_LOCKED, B_MARKER } from '../impl/kernel/
 import { LK_KERNPROC } from '../impl/sim/locks.ts';
 import type { UvnObject } from '../machines/uvn.ts';
 import type { UvmPageObject } from '../machines/uvmPage.ts';
-import { hammerInode, hammerRecord, flushGroup } from '../machines/index.ts';
 import type { HammerFlushGroup, HammerInode, HammerRecord } from '../impl/kernel/hammer_inode_state.ts';
 import { syncerVnode, VONWORKLST as SVN_ONWORKLST, VISDIRTY as SVN_ISDIRTY, VOBJDIRTY as SVN_OBJDIRTY, type SyncerVnodeObject } from '../machines/syncerVnode.ts';
 

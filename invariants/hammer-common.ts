@@ -16,18 +16,13 @@
  * an inode, a local record whose owner or target is that inode. Kernel frames keep their
  * arguments as locals, so `hammer_sync_inode(trans, ip)` works on ip for its whole duration.
  */
-import type { Sim, Thread } from '../impl/sim/kernel.ts';
+import type { Sim } from '../impl/sim/kernel.ts';
 import type { Frame } from '../impl/compiler/runtime.ts';
-import type { Vnode } from '../impl/env/vnode.ts';
 import {
-  HAMMER_FST_FLUSH,
   HAMMER_FST_IDLE,
   HAMMER_FST_NAMES,
   HAMMER_INODE_MODMASK,
   HAMMER_RECF_ONRBTREE,
-  HAMMER_RECF_DELETED_FE,
-  HAMMER_RECF_DELETED_BE,
-  HAMMER_RECF_COMMITTED,
   type HammerFlushGroup,
   type HammerGlobals,
   type HammerInode,
@@ -35,7 +30,7 @@ import {
   type HammerReclaim,
   type HammerRecord,
 } from '../impl/kernel/hammer_inode_state.ts';
-import { objectsWith } from './types.ts';
+import { objectsWith, tokenBusy } from './types.ts';
 
 /** HAMMER_OBJID_ROOT (hammer_disk.h): the PFS root directory, which has one link without a directory entry. */
 export const HAMMER_OBJID_ROOT = 1;
@@ -47,7 +42,6 @@ export interface HCtx {
   records: HammerRecord[];
   groups: HammerFlushGroup[];
   reclaims: HammerReclaim[];
-  vnodes: Vnode[];
   g: HammerGlobals | undefined;
 }
 
@@ -62,7 +56,6 @@ export function hctx(sim: Sim): HCtx | null {
     records: objectsWith<HammerRecord>(sim, 'g_key', 'target_ip', 'g_child'),
     groups: objectsWith<HammerFlushGroup>(sim, 'flush_tree', 'total_count', 'g_done'),
     reclaims: objectsWith<HammerReclaim>(sim, 'count', 'g_queued'),
-    vnodes: objectsWith<Vnode>(sim, 'v_flag', 'v_data'),
     g: sim.globals.hammer as HammerGlobals | undefined,
   };
 }
@@ -81,11 +74,6 @@ export function mountOfGroup(c: HCtx, flg: HammerFlushGroup): HammerMount | unde
   return c.mounts.find((m) => m.g_flg_pool.includes(flg) || m.flush_group_list.includes(flg));
 }
 
-/** A record destroyed by its last release (the machine's DEAD): IDLE, off the tree, deleted or committed. */
-export function deadRecord(r: HammerRecord): boolean {
-  return r.flush_state === HAMMER_FST_IDLE && (r.flags & HAMMER_RECF_ONRBTREE) === 0 && (r.flags & (HAMMER_RECF_DELETED_FE | HAMMER_RECF_DELETED_BE | HAMMER_RECF_COMMITTED)) !== 0;
-}
-
 /** A record in play: handed out, and inserted in its owner's rec_tree or in a flush state (not NEW, not DEAD). */
 export function liveRecord(r: HammerRecord): boolean {
   if (!r.g_allocated) return false;
@@ -102,15 +90,6 @@ export const st = (s: number): string => HAMMER_FST_NAMES[s] ?? String(s);
 export const dirty = (ip: HammerInode): boolean => (ip.flags & HAMMER_INODE_MODMASK) !== 0 || ip.sync_flags !== 0;
 
 // ------------------------------------------------------------------ quiescence
-
-/** A thread holds `tok` and is running (suspended at a non-sleeping primitive: mid-critical-section). */
-export function tokenBusy(sim: Sim, tok: object): boolean {
-  for (const t of sim.threads) {
-    if (t.done || !t.prim || t.prim.sleeps) continue;
-    for (const h of t.tokens) if (h.tok === tok) return true;
-  }
-  return false;
-}
 
 /** [Q] (spec §1.1): no thread is inside a non-blocking fs-token critical section of any HAMMER mount. */
 export function quiescent(sim: Sim, c: HCtx): boolean {
@@ -151,9 +130,6 @@ export function heldInFrame(sim: Sim, obj: object): boolean {
   }
   return false;
 }
-
-/** Is t inside seed function fn? */
-export const inside = (t: Thread, fn: string): boolean => t.frames.some((f) => fname(f) === fn);
 
 // ------------------------------------------------------------------ HINO-18 components
 
@@ -206,4 +182,3 @@ export function workloadEnded(sim: Sim, hmp: HammerMount): boolean {
   return true;
 }
 
-export const isFlush = (ip: HammerInode): boolean => ip.flush_state === HAMMER_FST_FLUSH;

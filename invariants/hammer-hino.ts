@@ -26,6 +26,7 @@ import {
   HAMMER_INODE_WOULDBLOCK,
   HAMMER_INODE_XDIRTY,
   HAMMER_MOUNT_CRITICAL_ERROR,
+  HAMMER_RECF_DELETED_FE,
 } from '../impl/kernel/hammer_inode_state.ts';
 import { VISDIRTY } from '../impl/kernel/vfs_sync_state.ts';
 import { both, eachInode, eachMount, onNote, atEnd, at, later, state } from './hammer-build.ts';
@@ -298,7 +299,7 @@ export const hinoInvariants: Invariant[] = [
       if (ip.sync_ino_nlinks !== d.result && ip.flush_state === HAMMER_FST_FLUSH) return `${nm(s, ip)}: synced nlinks ${ip.sync_ino_nlinks} after the pass computed ${d.result}`;
       if ((d.leftInGroup as number) > 0) return `${nm(s, ip)}: ${d.leftInGroup} non-FE record(s) FLUSH in its group still in target_list`;
       const g = ip.flush_group;
-      const left = g ? ip.target_list.filter((r) => r.flush_state === HAMMER_FST_FLUSH && r.flush_group === g && (r.flags & 0x0004) === 0) : [];
+      const left = g ? ip.target_list.filter((r) => r.flush_state === HAMMER_FST_FLUSH && r.flush_group === g && (r.flags & HAMMER_RECF_DELETED_FE) === 0) : [];
       return left.length ? `${nm(s, ip)}: ${nm(s, left[0])} (FLUSH in its group, not FE) still in target_list after the pass` : null;
     }),
   },

@@ -32,6 +32,7 @@ import {
   HAMMER_RECF_DELETED_FE,
   HAMMER_RECF_INTERLOCK_BE,
   HAMMER_RECF_REDO,
+  HAMMER_FLUSH_RECURSION,
 } from '../impl/kernel/hammer_inode_state.ts';
 import { both, eachMount, eachRecord, onNote, atEnd, at, state } from './hammer-build.ts';
 import { HAMMER_OBJID_ROOT, heldInFrame, inodesOf, liveGroup, liveRecords, loaded, mountOfGroup, nm, st, worksOn, type HCtx } from './hammer-common.ts';
@@ -42,7 +43,7 @@ const FE = HAMMER_RECF_DELETED_FE;
 const BE = HAMMER_RECF_DELETED_BE;
 const DONE = HAMMER_RECF_DELETED_FE | HAMMER_RECF_DELETED_BE | HAMMER_RECF_COMMITTED;
 
-/** The groups of a mount's list, in order. */
+/** A group's seq (its place in flush_group_list), or -1 for none. */
 const seqOf = (g: HammerFlushGroup | null): number => (g ? g.seq : -1);
 
 function mediaCheck(what: (sim: Sim, c: HCtx, hmp: HammerMount) => string | null) {
@@ -97,7 +98,7 @@ export const hrecInvariants: Invariant[] = [
     cite: C('2264-2268', '2267'),
     prepare: onNote(['hino_core_enter'], (s, _c, d) => {
       const ip = d.ip as HammerInode;
-      if (ip.flush_state !== HAMMER_FST_FLUSH || (((d.flushFlags as number) ?? 0) & 0x0002) !== 0) return null;
+      if (ip.flush_state !== HAMMER_FST_FLUSH || (((d.flushFlags as number) ?? 0) & HAMMER_FLUSH_RECURSION) !== 0) return null;
       for (const r of ip.rec_tree) {
         if (r.flush_state === HAMMER_FST_FLUSH && r.flags & DONE && r.flush_group !== ip.flush_group) return `${nm(s, ip)}'s scan meets ${nm(s, r)} (deleted/committed, FLUSH in ${nm(s, r.flush_group)}) outside its group ${nm(s, ip.flush_group)}`;
       }

@@ -30,22 +30,13 @@ import {
   type VfsSync,
 } from '../impl/kernel/vfs_sync_state.ts';
 import { B_DELWRI } from '../impl/kernel/sys.ts';
-import { objectsWith, type Invariant } from './types.ts';
+import { objectsWith, tokenBusy, type Invariant } from './types.ts';
 
 const ctxs = (sim: Sim): SyncerCtx[] => objectsWith<SyncerCtx>(sim, 'syncer_workitem_pending', 'sc_token');
 const mounts = (sim: Sim): Mount[] => objectsWith<Mount>(sim, 'mnt_syncer_ctx', 'mnt_nvnodelist');
 const mountVnodes = (sim: Sim): Vnode[] => objectsWith<Vnode>(sim, 'v_flag', 'v_rbdirty_tree').filter((v) => v.v_mount !== null);
 const g = (sim: Sim): VfsSync => sim.globals.vfs_sync as VfsSync;
 const name = (sim: Sim, o: object): string => sim.world.nameOf(o);
-
-/** A thread holds `tok` and is running (not suspended at a blocking operation, where LWKT releases it). */
-function tokenBusy(sim: Sim, tok: object): boolean {
-  for (const t of sim.threads) {
-    if (t.done || !t.prim || t.prim.sleeps) continue;
-    for (const h of t.tokens) if (h.tok === tok) return true;
-  }
-  return false;
-}
 
 /** Occurrences of vp on ctx's wheel. */
 function occurrences(ctx: SyncerCtx, vp: Vnode): number {

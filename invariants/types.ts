@@ -38,3 +38,16 @@ export interface Invariant {
 export function objectsWith<T>(sim: Sim, ...fields: string[]): T[] {
   return sim.world.objects.filter((o) => fields.every((f) => f in o)) as T[];
 }
+
+/**
+ * A thread holds LWKT token `tok` and is running: suspended at a non-blocking primitive, so it is
+ * mid-critical-section (LWKT releases a thread's tokens while it waits at a blocking one). The
+ * syncer's and HAMMER's quiescence checks skip such states.
+ */
+export function tokenBusy(sim: Sim, tok: object): boolean {
+  for (const t of sim.threads) {
+    if (t.done || !t.prim || t.prim.sleeps) continue;
+    for (const h of t.tokens) if (h.tok === tok) return true;
+  }
+  return false;
+}

@@ -12,7 +12,7 @@ import type { HammerInode, HammerTransaction } from '../impl/kernel/hammer_inode
 import { hammer_flush_inode, hammer_modify_inode, hammer_update_atime_quick } from '../impl/kernel/hammer_inode.ts';
 import { HAMMER_INODE_ATIME, HAMMER_INODE_RO, HAMMER_MEM_RECORD_GENERAL } from '../impl/kernel/hammer_inode_state.ts';
 import { hammer_alloc_mem_record, hammer_ip_add_record } from '../impl/env/hammer_object.ts';
-import { hammer_flusher_async, hammer_flusher_sync } from '../impl/env/hammer_flusher.ts';
+import { hammer_flusher_async } from '../impl/env/hammer_flusher.ts';
 import {
   henv,
   hammer_op_chmod,
@@ -174,9 +174,3 @@ function* hammer_op_read(trans: HammerTransaction, dip: HammerInode | null, ip: 
   yield* vput(vp);
 }
 
-/** sync(2) run by its own thread: the HAMMER syncer actor with a wait for the flusher. */
-export function* hammer_sync_thread(trans: HammerTransaction): Kernel<void> {
-  yield* hammer_syncer(trans.hmp, henv().mp, 1);
-}
-
-export { hammer_flusher_sync };

@@ -25,7 +25,6 @@ import {
   OP_FSYNC,
   OP_RECLAIM,
   OP_SYNC,
-  OP_NAMES,
 } from './hammer-ops.ts';
 import type { ParamSpec, Scenario } from './types.ts';
 
@@ -63,10 +62,13 @@ export function hammerPoolSizes(q: Record<string, number>, wl: HammerWorkload): 
 }
 
 /**
- * sim.options.timeouts for a HAMMER scenario: on — hammer_inode_waitreclaims sleeps with an hz
+ * sim.options.timeouts for hammer-flush: on — hammer_inode_waitreclaims sleeps with an hz
  * timeout (hammer_inode.c:3363), so with a small limit_reclaims a waiter nobody credits must still
  * return (HRCL-02 is about that bound, not about a wakeup). Its sleep is the only timed one in
- * the HAMMER code, so at the default limit (never reached) this costs nothing.
+ * the HAMMER code, so at the default limit (never reached) this costs nothing. The workload,
+ * coverage and hazard scenarios keep timeouts off at their default limit_reclaims, where the
+ * wait is never reached; lowering limit_reclaims there can report a waiter as an HRCL-02
+ * deadlock that the timeout would end.
  */
 export const hammerTimeouts = (_q: Record<string, number>): boolean => true;
 
@@ -141,16 +143,6 @@ export function buildHammer(sim: Sim, q: Record<string, number>, wl: HammerWorkl
   return s;
 }
 
-/** Describes a program for docs and traces: "chmod(F), fsync(F)". */
-export function describeProgram(prog: number[], wl: HammerWorkload): string {
-  const out: string[] = [];
-  for (let i = 0; i + 3 < prog.length; i += 4) {
-    const args = [prog[i + 1], prog[i + 2]].filter((x) => x >= 0).map((x) => wl.inodes[x]?.name ?? String(x));
-    out.push(`${OP_NAMES[prog[i]] ?? prog[i]}(${args.join(', ')})`);
-  }
-  return out.join(', ');
-}
-
 // ---------------------------------------------------------------- hammer-flush
 
 /** D (obj 1, a directory) and F (obj 2, a file in D), both on disk with cached vnodes; G (obj 3) to be created in D. */
@@ -212,15 +204,13 @@ export const hammerFlushScenario: Scenario = {
     // Timed sleeps may time out: hammer_inode_waitreclaims' tsleep(..., hz) (hammer_inode.c:3363)
     // returns after a tick even if no reclaim credits the waiter (HRCL-02) — the only timed sleep
     // of the HAMMER code, reachable once count_reclaims >= limit_reclaims * 3 / 4 — and the vfs
-    // syncer's per-second sleep is driven by the hardclock. (The 'sync' invariants apply only
-    // with the vfs syncer thread; see hammerSyncDomains.)
+    // syncer's per-second sleep is driven by the hardclock. The scenario checks the 'hammer'
+    // domain only, with or without the syncer thread (the syncer's own invariants are the
+    // syncer scenarios' business).
     sim.options.timeouts = hammerTimeouts(q);
     buildHammer(sim, q, hammerFlushWorkload(q.a, q.b, q.syncer === 1, q.final_sync === 1));
   },
 };
-
-/** Domains of a HAMMER scenario whose syncer runs. */
-export const hammerSyncDomains = (syncer: boolean): string[] => (syncer ? [...HAMMER_DOMAINS, 'sync'] : HAMMER_DOMAINS);
 
 export const hammerScenarios: Scenario[] = [hammerFlushScenario];
 

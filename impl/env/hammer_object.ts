@@ -6,7 +6,7 @@
  * DragonFly sys/vfs/hammer/hammer_object.c (the flush_tree/rec_generation era):
  *
  * - hammer_lock (hammer_subs.c): `ip->lock` is a reference count (hammer_ref / hammer_rel /
- *   hammer_oneref / hammer_isactive / hammer_norefs: plain code, they never block) and an
+ *   hammer_oneref / hammer_isactive: plain code, they never block) and an
  *   exclusive-recursive / shared lock (hammer_lock_ex / hammer_lock_sh / hammer_unlock). An
  *   uncontended or recursive acquisition does not sleep (try first, as rw_enter in env/uvm.ts);
  *   only a contended one is a sleeping step (the fs token is released meanwhile). A shared
@@ -110,11 +110,6 @@ export function hammer_oneref(lock: HammerLock): boolean {
 /** hammer_isactive(lock): the reference count. */
 export function hammer_isactive(lock: HammerLock): number {
   return lock.refs;
-}
-
-/** hammer_norefs(lock). */
-export function hammer_norefs(lock: HammerLock): boolean {
-  return lock.refs === 0;
 }
 
 /** hammer_notlocked(lock): neither held exclusively nor shared. */
@@ -587,7 +582,7 @@ export function* hammer_mem_add(record: HammerRecord): Kernel<number> {
   while (i < ip.rec_tree.length && ip.rec_tree[i].g_key < record.g_key) i++;
   if (i < ip.rec_tree.length && ip.rec_tree[i].g_key === record.g_key) {
     record.flags |= HAMMER_RECF_DELETED_FE;
-    note('hrec_fe_set', { record });
+    note('hrec_fe_set', { record, flags: record.flags });
     yield* hammer_rel_mem_record(record);
     return EEXIST;
   }
@@ -703,7 +698,7 @@ export function* hammer_ip_del_directory(trans: HammerTransaction, dip: HammerIn
       } else {
         KKASSERT(iprec.type === HAMMER_MEM_RECORD_ADD, OBJ, 'record->type == HAMMER_MEM_RECORD_ADD');
         iprec.flags |= HAMMER_RECF_DELETED_FE;
-        note('hrec_fe_set', { record: iprec });
+        note('hrec_fe_set', { record: iprec, flags: iprec.flags });
         lifecycle(iprec, 'DELETE_FE');
         error = 0;
       }

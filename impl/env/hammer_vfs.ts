@@ -40,7 +40,6 @@ import { prim, type Kernel } from '../sim/prim.ts';
 import { currentSim, type Sim, type Thread } from '../sim/kernel.ts';
 import type { KernelFunction } from '../compiler/runtime.ts';
 import { lwkt_gettoken, lwkt_reltoken, LK_EXCLUSIVE, newToken } from '../sim/locks.ts';
-import {} from '../sim/atomics.ts';
 import { KKASSERT, ModelError } from '../sim/panic.ts';
 import { note, lifecycle, kglobal, curthread } from '../sim/report.ts';
 import { newDevice } from '../sim/device.ts';
@@ -129,11 +128,11 @@ import {
   hammer_ip_del_directory,
   hammer_init_cursor,
   hammer_done_cursor,
+  EDEADLK,
+  ENOENT,
 } from './hammer_object.ts';
 import { hammer_flusher_async, hammer_flusher_sync, startFlusher, type HammerFlusher, type HammerFlusherInfo } from './hammer_flusher.ts';
 
-const EDEADLK = 11;
-const ENOENT = 2;
 
 // ------------------------------------------------------------------ the environment object
 
@@ -148,9 +147,6 @@ export interface HammerEnv {
 
 /** The running simulator's HAMMER environment. */
 export const henv = (): HammerEnv => kglobal<HammerEnv>('hammer_env');
-
-/** ip->hmp: one HAMMER mount per scenario. */
-export const hmp_of = (_ip: HammerInode): HammerMount => henv().hmp;
 
 /**
  * ghost: the frontend modified ip (HINO-26's "re-dirtied after t0"). Called right after the
@@ -712,7 +708,7 @@ export function* hammer_ip_frontend_trunc(ip: HammerInode): Kernel<void> {
     KKASSERT((record.flags & HAMMER_RECF_INTERLOCK_BE) === 0, '[ext] hammer_object.c hammer_rec_trunc_callback', '(record->flags & HAMMER_RECF_INTERLOCK_BE) == 0');
     record.lock_refs += 1;
     record.flags |= HAMMER_RECF_DELETED_FE;
-    note('hrec_fe_set', { record });
+    note('hrec_fe_set', { record, flags: record.flags });
     lifecycle(record, 'DELETE_FE');
     yield* hammer_rel_mem_record(record);
   }
@@ -892,7 +888,8 @@ export function* hammer_op_reclaim(ip: HammerInode): Kernel<void> {
 
 /**
  * HAMMER's VFS_SYNC as the syncer (or sync(2)) runs it: fsync (MNT_NOWAIT) every VISDIRTY vnode
- * of the mount that can be locked without waiting, then hammer_flusher_async(hmp, NULL), and for
+ * of the mount that is not reclaimed (vget waits for the vnode lock; a reclaimed vnode is
+ * skipped), then hammer_flusher_async(hmp, NULL), and for
  * `wait` also hammer_flusher_sync (sync(2)).
  */
 export function* hammer_syncer(hmp: HammerMount, mp: Mount, wait: number): Kernel<void> {

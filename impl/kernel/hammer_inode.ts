@@ -1127,7 +1127,7 @@ function* hammer_setup_parent_inodes_helper(record: HammerRecord, depth: number,
  * hammer_flush_inode_core (hammer_inode.c:2059-2230): place the inode in FLUSH in flg (IDLE gains
  * the state reference, :2068-2082), holding the flusher's group_lock. Without RECURSION the
  * inode's records are scanned into the group (:2098-2135; RECURSION does not recurse down again,
- * go_count 1). If nothing could be flushed and only XDIRTY was pending, fall back to SETUP with
+ * go_count 1). If nothing could be flushed and no modification but XDIRTY (if any) is pending, fall back to SETUP with
  * REFLUSH (and RESIGNAL for a SIGNAL request) (:2137-2173). Otherwise snapshot the frontend state
  * for the backend — a pending truncation moves to sync_trunc_off (:2175-2206) — insert into the
  * group's flush_tree (:2212-2218) and queue the group if it grew too large (:2220-2229).
